@@ -1,0 +1,3 @@
+from infoscope.cli import main
+
+main()

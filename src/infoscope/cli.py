@@ -1,0 +1,310 @@
+"""The ``infoscope`` command: a thin layer over the library's functions.
+
+Errors a user can cause print one coloured line (and a traceback only with ``--debug``).
+Exit codes: 0 success, 1 something failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from infoscope import __version__
+from infoscope.errors import InfoscopeError, UsageError
+from infoscope.store import Store, open_store
+
+app = typer.Typer(
+    name="infoscope",
+    help="An observatory for information campaigns: an evidence-backed ledger of events, counts and claims.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+out = Console()
+err = Console(stderr=True)
+
+
+class State:
+    db: str | None = None
+    debug: bool = False
+
+
+state = State()
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        out.print(f"infoscope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite path (default: $INFOSCOPE_DB, "
+                                                        "else ./infoscope.db).")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True)] = False,
+) -> None:
+    state.db = db
+    state.debug = debug
+
+
+def store() -> Store:
+    return open_store(state.db)
+
+
+@contextmanager
+def progress(description: str, total: int | None = None) -> Iterator[Progress]:
+    """A progress bar on stderr when it is a terminal; silent in pipes and CI logs."""
+    bar = Progress(
+        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
+        console=err, transient=True, disable=not err.is_terminal,
+    )
+    with bar:
+        bar.add_task(description, total=total, status="")
+        yield bar
+
+
+# --- db ------------------------------------------------------------------------------------
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Create the schema or migrate it to the newest revision (also done on first use)."""
+    from infoscope.store.migrate import current_revision, head_revision, upgrade_to_head
+
+    s = open_store(state.db, upgrade=False)
+    try:
+        ran = upgrade_to_head(s)
+        out.print(f"[green]schema at revision {current_revision(s)}[/] "
+                  f"({'upgraded' if ran else 'already current'}; head {head_revision()})")
+    finally:
+        s.close()
+
+
+# --- ingest --------------------------------------------------------------------------------
+
+
+def _parse_map(items: list[str] | None) -> dict[str, str]:
+    result: dict[str, str] = {}
+    for item in items or []:
+        key, sep, val = item.partition("=")
+        if not sep or not key or not val:
+            raise UsageError(f"--map takes FIELD=COLUMN, got {item!r}")
+        result[key.strip()] = val.strip()
+    return result
+
+
+@app.command()
+def ingest(
+    inputs: Annotated[list[str], typer.Argument(help="Files, directories, http(s) URLs, or - for stdin.")],
+    source: Annotated[str | None, typer.Option(help="Attribute every document to this source.")] = None,
+    sources: Annotated[Path | None, typer.Option(help="A sources.toml registry describing outlets.")] = None,
+    map_: Annotated[list[str] | None, typer.Option("--map", help="FIELD=COLUMN for JSON Lines/CSV "
+                                                                 "(fields: text, title, url, author, "
+                                                                 "published_at, language, source).")] = None,
+    mapping: Annotated[Path | None, typer.Option(help="TOML file with a [columns] table FIELD = COLUMN.")] = None,
+    allow_private: Annotated[bool, typer.Option(help="Allow URLs on private, loopback or link-local "
+                                                     "addresses.")] = False,
+    max_chars: Annotated[int, typer.Option(help="Refuse documents with more characters of text.")] = 5_000_000,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Ingest documents: text, Markdown, HTML, RSS/Atom, JSON Lines, CSV; files, folders, URLs, stdin."""
+    import tomllib
+
+    from infoscope.ingest.registry import SourceRegistry
+    from infoscope.ingest.run import IngestOptions
+    from infoscope.ingest.run import ingest as run_ingest
+
+    columns: dict[str, str] = {}
+    if mapping:
+        try:
+            columns.update(tomllib.loads(mapping.read_text(encoding="utf-8")).get("columns", {}))
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise InfoscopeError(f"cannot read mapping {mapping}: {exc}") from exc
+    columns.update(_parse_map(map_))
+    opts = IngestOptions(
+        source=source, registry=SourceRegistry.load(sources) if sources else SourceRegistry(),
+        mapping=columns or None, allow_private=allow_private, max_text_chars=max_chars,
+    )
+    s = store()
+    with progress("ingesting") as bar:
+        counts = {"ingested": 0, "duplicate": 0, "skipped": 0, "failed": 0}
+
+        def on_item(_origin: str, status: str) -> None:
+            counts[status] = counts.get(status, 0) + 1
+            bar.update(0, advance=1, status=" ".join(f"{k} {v}" for k, v in counts.items() if v))
+
+        summary = run_ingest(s, inputs, opts, on_item=on_item)
+    s.close()
+    if as_json:
+        out.print_json(json.dumps(summary.as_dict()))
+    else:
+        colour = "green" if summary.ok else "red"
+        out.print(f"[{colour}]ingested {summary.ingested}[/] · duplicates {summary.duplicates} · "
+                  f"skipped {summary.skipped} · failed {summary.failed}")
+        if summary.reasons:
+            t = Table("status", "reason", "count", box=None)
+            for (status, reason), n in summary.reasons.most_common(20):
+                t.add_row(status, reason, str(n))
+            out.print(t)
+            for status, origin, reason in summary.examples[:10]:
+                if status == "failed":
+                    err.print(f"[red]failed[/] {origin}: {reason}", highlight=False)
+    if not summary.ok:
+        raise typer.Exit(1)
+
+
+# --- events --------------------------------------------------------------------------------
+
+
+@app.command("import-events")
+def import_events_cmd(
+    files: Annotated[list[Path], typer.Argument(help="CSV files of events (ACLED-style or mapped).")],
+    mapping: Annotated[Path | None, typer.Option(help="TOML mapping: [columns] FIELD = COLUMN, "
+                                                      "[defaults] FIELD = VALUE, dataset = NAME.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Import tabular event data as ledger events; identical rows become one event."""
+    from infoscope.events.importer import EventMapping, ImportSummary, import_events
+
+    m = EventMapping.load(mapping) if mapping else EventMapping()
+    s = store()
+    total = ImportSummary()
+    per_file = {}
+    with progress("importing events") as bar:
+        for f in files:
+            bar.update(0, description=f"importing {f.name}")
+            res = import_events(s, f, m, on_row=lambda _n: bar.update(0, advance=1))
+            per_file[str(f)] = res.as_dict()
+            for k in ("rows", "imported", "duplicates", "failed"):
+                setattr(total, k, getattr(total, k) + getattr(res, k))
+            for r, n in res.reasons.items():
+                total.reasons[r] = total.reasons.get(r, 0) + n
+            total.examples.extend(res.examples)
+    s.close()
+    if as_json:
+        out.print_json(json.dumps({**total.as_dict(), "files": per_file}))
+    else:
+        for f, r in per_file.items():
+            out.print(f"{f}: rows {r['rows']} · imported {r['imported']} · duplicates {r['duplicates']} · "
+                      f"failed {r['failed']}", highlight=False)
+        colour = "green" if total.failed == 0 else "red"
+        out.print(f"[{colour}]events imported {total.imported}[/] from {total.rows} rows · duplicate rows "
+                  f"{total.duplicates} · failed rows {total.failed}")
+        for e in total.examples[:10]:
+            err.print(f"[red]failed[/] {e}", highlight=False)
+    if total.failed:
+        raise typer.Exit(1)
+
+
+# --- stats, export, import-ledger, report -------------------------------------------------------------
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Counts of documents, sources, languages and events (by country, city, year, type)."""
+    from infoscope.store.queries import stats as ledger_stats
+
+    s = store()
+    data = ledger_stats(s)
+    s.close()
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    out.print(f"[bold]documents[/] {data['documents']} · [bold]sources[/] {data['sources']} · "
+              f"[bold]events[/] {data['events']}")
+    for key, title in (("languages", "documents by language"), ("events_by_country", "events by country"),
+                       ("events_by_city", "events by city"), ("events_by_year", "events by year"),
+                       ("events_by_form", "events by form")):
+        if data[key]:
+            t = Table(title, "count", box=None, title_justify="left")
+            for k, v in list(data[key].items())[:25]:
+                t.add_row(k, str(v))
+            out.print(t)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="jsonl: the full ledger, re-importable.")] = "jsonl",
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")] = None,
+) -> None:
+    """Export the ledger."""
+    from infoscope.ledger.exchange import export_ledger
+
+    if fmt != "jsonl":
+        raise UsageError(f"unknown export format {fmt!r} (available: jsonl)")
+    s = store()
+    if output:
+        tmp = output.with_name(output.name + ".part")
+        with tmp.open("w", encoding="utf-8", newline="\n") as fh:
+            n = export_ledger(s, fh)
+        tmp.replace(output)  # never leave half an export under the real name
+        err.print(f"[green]exported {n} rows[/] to {output}")
+    else:
+        export_ledger(s, sys.stdout)
+    s.close()
+
+
+@app.command("import-ledger")
+def import_ledger_cmd(file: Annotated[str, typer.Argument(help="A ledger export (JSON Lines), or - for stdin.")]
+                      ) -> None:
+    """Load a ledger export into an empty store (all or nothing)."""
+    from infoscope.ledger.exchange import import_ledger
+
+    s = store()
+    with progress("importing ledger") as bar:
+        if file == "-":
+            counts = import_ledger(s, sys.stdin, on_row=lambda: bar.update(0, advance=1))
+        else:
+            path = Path(file)
+            if not path.is_file():
+                raise InfoscopeError(f"no such file: {file}")
+            with path.open(encoding="utf-8") as fh:
+                counts = import_ledger(s, fh, on_row=lambda: bar.update(0, advance=1))
+    s.close()
+    out.print("[green]imported[/] " + " · ".join(f"{k} {v}" for k, v in counts.items()))
+
+
+@app.command()
+def report(html: Annotated[Path, typer.Option("--html", help="Folder to write the static report into.")]) -> None:
+    """Write a static HTML report that opens from disk."""
+    from infoscope.report.html import write_report
+
+    s = store()
+    index = write_report(s, html)
+    s.close()
+    out.print(f"[green]report written[/] to {index}")
+
+
+def main() -> None:
+    try:
+        app()
+    except InfoscopeError as exc:
+        if state.debug:
+            raise
+        err.print(f"[bold red]error:[/] {exc}", highlight=False)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/]")
+        sys.exit(130)
+    except Exception as exc:
+        if state.debug:
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        err.print(f"[bold red]error:[/] {type(exc).__name__}: {first} (run with --debug for details)",
+                  highlight=False)
+        sys.exit(1)

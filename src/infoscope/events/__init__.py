@@ -1,0 +1,1 @@
+"""Ledger events: importing tabular event data and naming their forms."""

@@ -1,0 +1,1 @@
+"""Places: a gazetteer of countries and cities built from packaged GeoNames data (offline)."""

@@ -1,0 +1,1 @@
+"""The ledger as a whole: full-fidelity export and import."""

@@ -1,0 +1,164 @@
+"""The typed data model of the ledger, in one place.
+
+Every table is declared here once; Alembic migrations are checked against this metadata by the
+test suite. Primary keys are deterministic strings derived from content (see ``infoscope.ids``),
+so the same input gives the same ledger on any engine, and a ledger export re-imports exactly.
+
+Timestamps are stored as naive UTC datetimes: SQLite keeps no time zone, and one convention for
+both back ends keeps exports byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+SOURCE_KINDS = ("outlet", "agency", "government", "organisation", "community", "account", "dataset", "unknown")
+EVENT_STATUSES = ("reported", "corroborated", "verified", "disputed", "rejected")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+def utcnow() -> dt.datetime:
+    """Current time as naive UTC, to the second (the ledger's timestamp convention)."""
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+class Source(Base):
+    """Who published: an outlet, organisation, government body, account, or a dataset."""
+
+    __tablename__ = "sources"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(20), default="unknown")
+    country: Mapped[str | None] = mapped_column(String(2))
+    language: Mapped[str | None] = mapped_column(String(12))
+    domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    owner: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Document(Base):
+    """One published text as it was ingested, with its raw bytes kept for provenance."""
+
+    __tablename__ = "documents"
+    __table_args__ = (UniqueConstraint("source_id", "content_hash"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    source_id: Mapped[str] = mapped_column(ForeignKey("sources.id"), index=True)
+    url: Mapped[str | None] = mapped_column(String(2000), unique=True)
+    origin: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(500))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime, index=True)
+    language: Mapped[str | None] = mapped_column(String(12), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    raw: Mapped[bytes | None] = mapped_column(LargeBinary)
+    media_type: Mapped[str | None] = mapped_column(String(100))
+    meta: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    ingested_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class Span(Base):
+    """A stretch of a document's stored text: the evidence every extracted value points to."""
+
+    __tablename__ = "spans"
+    __table_args__ = (UniqueConstraint("document_id", "start", "end"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+
+
+class Annotation(Base):
+    """A value an annotator found in a span: a place, date, quantity, actor, claim, technique...
+
+    ``layer`` names the annotator's output (place, date, quantity, actor, tally, claim,
+    technique, tone); ``value`` holds the normalised value, so the raw quote is always the span.
+    """
+
+    __tablename__ = "annotations"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), index=True)
+    span_id: Mapped[str | None] = mapped_column(ForeignKey("spans.id", ondelete="CASCADE"), index=True)
+    layer: Mapped[str] = mapped_column(String(30), index=True)
+    label: Mapped[str | None] = mapped_column(String(200))
+    value: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    annotator: Mapped[str | None] = mapped_column(String(100))
+
+
+class Event(Base):
+    """A ledger event: one real-world happening, with the values its sources gave.
+
+    Registered and observed participant counts are kept apart, never merged; ``provenance``
+    says where the event came from (a dataset row, a document mention, a contribution).
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (
+        Index("ix_events_country_date", "country", "date_low"),
+        Index("ix_events_type", "type", "subtype"),
+    )
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
+    origin: Mapped[str] = mapped_column(String(20))  # import | document | contribution
+    type: Mapped[str | None] = mapped_column(String(60))
+    subtype: Mapped[str | None] = mapped_column(String(80))
+    form: Mapped[str | None] = mapped_column(String(60))
+    date: Mapped[str | None] = mapped_column(String(32))  # ISO 8601 or EDTF as found
+    date_low: Mapped[dt.date | None] = mapped_column(Date)
+    date_high: Mapped[dt.date | None] = mapped_column(Date)
+    country: Mapped[str | None] = mapped_column(String(2))
+    admin1: Mapped[str | None] = mapped_column(String(200))
+    location: Mapped[str | None] = mapped_column(String(300))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    participants_low: Mapped[int | None] = mapped_column(Integer)
+    participants_high: Mapped[int | None] = mapped_column(Integer)
+    participants_registered: Mapped[int | None] = mapped_column(Integer)
+    participants_observed: Mapped[int | None] = mapped_column(Integer)
+    participants_text: Mapped[str | None] = mapped_column(String(300))
+    killed: Mapped[int | None] = mapped_column(Integer)
+    injured: Mapped[int | None] = mapped_column(Integer)
+    organiser: Mapped[str | None] = mapped_column(Text)
+    actors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    topic: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="reported")
+    source_id: Mapped[str | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    provenance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+LEDGER_TABLES: tuple[type[Base], ...] = (Source, Document, Span, Annotation, Event)

@@ -1,0 +1,1 @@
+"""Reports and exports of the ledger."""

@@ -1,0 +1,74 @@
+"""A static HTML report: one self-contained page that opens from disk, no server, no CDN.
+
+Every value from a document is escaped: documents are hostile input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+from pathlib import Path
+
+from sqlalchemy import select
+
+from infoscope.model import Document, Source
+from infoscope.store import Store
+from infoscope.store.queries import stats
+
+STYLE = """
+body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
+h1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd}
+table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.2rem .6rem;text-align:left;border-bottom:1px solid #eee}
+td.n{text-align:right;font-variant-numeric:tabular-nums}.grid{display:flex;flex-wrap:wrap;gap:2rem}
+.bar{background:#4a7bb7;height:.7rem;display:inline-block}small{color:#666}
+"""
+
+
+def _table(title: str, counts: dict[str, int], limit: int = 30) -> str:
+    if not counts:
+        return ""
+    top = max(counts.values()) or 1
+    rows = "".join(
+        f"<tr><td>{escape(k)}</td><td class=n>{v}</td>"
+        f"<td><span class=bar style='width:{int(160 * v / top)}px'></span></td></tr>"
+        for k, v in list(counts.items())[:limit]
+    )
+    return f"<div><h2>{escape(title)}</h2><table>{rows}</table></div>"
+
+
+def write_report(store: Store, folder: Path) -> Path:
+    """Write ``index.html`` into ``folder`` (created if needed) and return its path."""
+    folder.mkdir(parents=True, exist_ok=True)
+    data = stats(store)
+    with store.sessions() as s:
+        docs = s.execute(
+            select(Document.title, Document.language, Document.published_at, Document.url, Source.name)
+            .join(Source, Source.id == Document.source_id)
+            .order_by(Document.published_at.is_(None), Document.published_at, Document.id)
+            .limit(500)
+        ).all()
+    doc_rows = "".join(
+        f"<tr><td>{escape(str(p)[:16]) if p else ''}</td><td>{escape(lang or '')}</td><td>{escape(src)}</td>"
+        f"<td>{escape(t or '(untitled)')}</td><td>{escape(u or '')}</td></tr>"
+        for t, lang, p, u, src in docs
+    )
+    page = f"""<!doctype html><html lang=en><head><meta charset=utf-8>
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<title>infoscope report</title><style>{STYLE}</style></head><body>
+<h1>infoscope report</h1>
+<p><small>generated {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}</small></p>
+<p><b>{data['documents']}</b> documents from <b>{data['sources']}</b> sources ·
+<b>{data['events']}</b> ledger events</p>
+<div class=grid>
+{_table('Documents by language', data['languages'])}
+{_table('Documents by source', data['documents_by_source'])}
+{_table('Events by country', data['events_by_country'])}
+{_table('Events by year', data['events_by_year'])}
+{_table('Events by form', data['events_by_form'])}
+</div>
+<h2>Documents</h2>
+<table><tr><th>published</th><th>lang</th><th>source</th><th>title</th><th>url</th></tr>{doc_rows}</table>
+</body></html>"""
+    index = folder / "index.html"
+    index.write_text(page, encoding="utf-8")
+    return index

@@ -35,12 +35,12 @@ csv.field_size_limit(MAX_FIELD)
 
 
 def resolve_columns(columns: Iterable[str], mapping: Mapping[str, str] | None) -> dict[str, str]:
-    """Field -> column name, from the explicit mapping first, then the aliases."""
+    """Field -> column name: the mapping where it names a column this input has, else the aliases."""
     cols = list(columns)
     lower = {c.lower().strip(): c for c in cols}
     found: dict[str, str] = {}
     for fld in FIELDS:
-        if mapping and fld in mapping:
+        if mapping and fld in mapping and mapping[fld] in cols:
             found[fld] = mapping[fld]
             continue
         for alias in ALIASES[fld]:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import IO
 from urllib.parse import urlparse
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Connection, bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from infoscope import language as langid
@@ -27,7 +27,7 @@ from infoscope.ingest.records import Duplicate, IncomingDocument, Problem, Sourc
 from infoscope.ingest.registry import SourceRegistry, bare_domain
 from infoscope.ingest.tabular import read_csv, read_json, read_jsonl
 from infoscope.ingest.text import read_text
-from infoscope.model import Document, Source
+from infoscope.model import Document, Source, utcnow
 from infoscope.store import Store
 
 TEXT_EXT = {".txt", ".text", ".md", ".markdown", ".rst"}
@@ -174,6 +174,15 @@ def _stream_table(stream: IO[bytes], origin: str, suffix: str, opts: IngestOptio
 # --- storing ------------------------------------------------------------------------------
 
 
+# Built once: statements with bound parameters compile once and are reused from the cache.
+_SEEN_TEXT = select(Document.url).where(Document.source_id == bindparam("sid"),
+                                        Document.content_hash == bindparam("h")).limit(1)
+_SEEN_URL = select(Document.url).where(or_(
+    (Document.source_id == bindparam("sid")) & (Document.content_hash == bindparam("h")),
+    Document.url == bindparam("url"))).limit(1)
+_INSERT_DOCUMENT = insert(Document)
+
+
 class DocumentWriter:
     """Stores incoming documents, one transaction each, creating their sources on first sight."""
 
@@ -183,8 +192,8 @@ class DocumentWriter:
         self._sources: set[str] = set()
 
     def url_known(self, url: str) -> bool:
-        with self.store.sessions() as s:
-            return s.scalar(select(Document.id).where(Document.url == url)) is not None
+        with self.store.engine.connect() as c:
+            return c.execute(select(Document.id).where(Document.url == url)).first() is not None
 
     def resolve_source(self, doc: IncomingDocument) -> SourceInfo:
         reg = self.opts.registry
@@ -201,19 +210,19 @@ class DocumentWriter:
                                                          domain=bare_domain(domain))
         return UNKNOWN_SOURCE
 
-    def _ensure_source(self, session, info: SourceInfo) -> str:  # type: ignore[no-untyped-def]
+    def _ensure_source(self, conn: Connection, info: SourceInfo) -> str:
         sid = make_id("src", info.name.casefold().strip())
         if sid in self._sources:
             return sid
-        row = session.get(Source, sid)
+        row = conn.execute(select(Source).where(Source.id == sid)).first()
         values = {k: getattr(info, k) for k in ("kind", "country", "language", "domain", "owner")}
         if row is None:
-            session.execute(insert(Source).values(id=sid, name=info.name, **values))
+            conn.execute(insert(Source).values(id=sid, name=info.name, created_at=utcnow(), **values))
         else:  # fill what an earlier, vaguer mention of the source left empty
             fill = {k: v for k, v in values.items()
                     if v and (getattr(row, k) in (None, "") or (k == "kind" and row.kind == "unknown"))}
             if fill:
-                session.execute(update(Source).where(Source.id == sid).values(**fill))
+                conn.execute(update(Source).where(Source.id == sid).values(**fill))
         self._sources.add(sid)
         return sid
 
@@ -228,18 +237,20 @@ class DocumentWriter:
         chash = content_hash(text)
         lang = langid.normalise_code(doc.language) or langid.detect(text)[0]
         try:
-            with self.store.session() as s:
+            with self.store.engine.begin() as s:  # Core, not the ORM: this is the hot path
                 sid = self._ensure_source(s, info)
-                if doc.url and s.scalar(select(Document.id).where(Document.url == doc.url)) is not None:
-                    return "duplicate", "URL already ingested"
-                if s.scalar(select(Document.id).where(Document.source_id == sid,
-                                                      Document.content_hash == chash)) is not None:
+                seen = s.execute(_SEEN_URL if doc.url else _SEEN_TEXT,
+                                 {"sid": sid, "h": chash, "url": doc.url}).first()
+                if seen is not None:
+                    if doc.url and seen.url == doc.url:
+                        return "duplicate", "URL already ingested"
                     return "duplicate", "same text from the same source already ingested"
-                s.execute(insert(Document).values(
+                s.execute(_INSERT_DOCUMENT, [dict(
                     id=make_id("doc", sid, chash), source_id=sid, url=doc.url, origin=doc.origin,
                     title=(doc.title or None), author=doc.author, published_at=doc.published_at, language=lang,
                     text=text, content_hash=chash, raw=doc.raw, media_type=doc.media_type, meta=doc.meta or {},
-                ))
+                    ingested_at=utcnow(),
+                )])
         except IntegrityError:
             self._sources.clear()
             return "duplicate", "stored concurrently by another run"

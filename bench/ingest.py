@@ -64,9 +64,20 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
             lang = langs[i % len(langs)]
             words = WORDS[lang]
             body = " ".join(rng.choice(words) for _ in range(rng.randint(150, 500)))
-            fh.write(json.dumps({"title": f"{lang} report {i}", "text": f"{body} ({i})", "language": lang,
-                                 "source": f"Outlet {i % 50}", "published_at": f"2024-07-{1 + i % 28:02d}",
-                                 "url": f"https://outlet{i % 50}.example/{i}"}, ensure_ascii=False) + "\n")
+            fh.write(
+                json.dumps(
+                    {
+                        "title": f"{lang} report {i}",
+                        "text": f"{body} ({i})",
+                        "language": lang,
+                        "source": f"Outlet {i % 50}",
+                        "published_at": f"2024-07-{1 + i % 28:02d}",
+                        "url": f"https://outlet{i % 50}.example/{i}",
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
 
 
 def run_case(name: str, inputs: list[str], tmp: Path) -> dict[str, object]:
@@ -101,12 +112,18 @@ def main() -> None:
         "benchmark": "ingest",
         "command": "python bench/ingest.py --sizes " + args.sizes,
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
-                    "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1)},
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        },
         "database": "sqlite (WAL, synchronous=NORMAL), one transaction per document, pinned to one core",
         "target": {"docs_per_second": 500, "memory": "peak RSS flat in the number of documents"},
         "cases": cases,
-        "memory_growth_mb": round(float(gen[-1]["peak_rss_mb"]) - float(gen[0]["peak_rss_mb"]), 1) if gen else None,
+        "memory_growth_mb": round(float(gen[-1]["peak_rss_mb"]) - float(gen[0]["peak_rss_mb"]), 1)
+        if gen
+        else None,
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n")

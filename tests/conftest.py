@@ -82,12 +82,24 @@ def store(db_url: str) -> Iterator[Store]:
     s.close()
 
 
-def run_cli(*args: str, db: str | None = None, stdin: bytes | None = None, cwd: Path | None = None,
-            timeout: float = 600) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    db: str | None = None,
+    stdin: bytes | None = None,
+    cwd: Path | None = None,
+    timeout: float = 600,
+) -> subprocess.CompletedProcess[str]:
     """Run the installed ``infoscope`` entry point as a user would."""
     cmd = [sys.executable, "-m", "infoscope"]
     if db:
         cmd += ["--db", db]
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
-    return subprocess.run(cmd + list(args), input=stdin.decode() if stdin is not None else None,
-                          capture_output=True, text=True, timeout=timeout, cwd=cwd or ROOT, env=env)
+    return subprocess.run(
+        cmd + list(args),
+        input=stdin.decode() if stdin is not None else None,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd or ROOT,
+        env=env,
+    )

@@ -62,8 +62,10 @@ def test_bad_export_loads_nothing(store):
     with pytest.raises(InfoscopeError, match="not an infoscope ledger export"):
         import_ledger(store, io.StringIO('{"hello": 1}\n'))
     good_header = '{"format": "infoscope-ledger", "schema": "0001", "version": 1}\n'
-    src = '{"row": {"id": "src_a", "name": "A", "kind": "outlet", "country": null, "language": null, ' \
-          '"domain": null, "owner": null, "created_at": "2024-01-01T00:00:00"}, "table": "sources"}\n'
+    src = (
+        '{"row": {"id": "src_a", "name": "A", "kind": "outlet", "country": null, "language": null, '
+        '"domain": null, "owner": null, "created_at": "2024-01-01T00:00:00"}, "table": "sources"}\n'
+    )
     with pytest.raises(InfoscopeError, match="line 3"):
         import_ledger(store, io.StringIO(good_header + src + "{not json\n"))
     assert _export(store).count("\n") == 1  # all or nothing: the source row was rolled back

@@ -28,7 +28,9 @@ def test_german_registrations_match_pandas_and_reimport_adds_none(db_url):
     assert summary["rows"] == len(rows) == 33529
     assert summary["imported"] == len(distinct) == 27212
     assert summary["duplicates"] == len(rows) - len(distinct)
-    again = json.loads(run_cli("import-events", *files, "--mapping", str(MAPPING), "--json", db=db_url).stdout)
+    again = json.loads(
+        run_cli("import-events", *files, "--mapping", str(MAPPING), "--json", db=db_url).stdout
+    )
     assert again["imported"] == 0 and again["duplicates"] == 33529
     st = json.loads(run_cli("stats", "--json", db=db_url).stdout)
     assert st["events"] == 27212
@@ -49,7 +51,8 @@ def test_acled_columns_without_mapping(tmp_path: Path, store):
         "DEU1,2024-07-20,2024,Protests,Peaceful protest,Protesters (Germany),Diaspora Union,Germany,Berlin,Berlin,"
         "52.52,13.40,Harbour Wire,Car march (Autokorso) through the centre,0,crowd size=around 2000\n"
         "BAD1,sometime,2024,Protests,Peaceful protest,,,Germany,Bayern,Munich,,,,,0,\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     summary = import_events(store, csv)
     assert (summary.rows, summary.imported, summary.duplicates, summary.failed) == (4, 2, 1, 1)
     assert summary.reasons == {"unrecognised date": 1}
@@ -59,6 +62,7 @@ def test_acled_columns_without_mapping(tmp_path: Path, store):
     from sqlalchemy import select
 
     from infoscope.model import Event
+
     with store.sessions() as s:
         berlin = s.scalars(select(Event).where(Event.location == "Berlin")).one()
     assert berlin.participants_text == "around 2000" and berlin.participants_observed == 2000
@@ -71,6 +75,7 @@ def test_mapping_errors_are_clear(tmp_path: Path, store):
     bad = tmp_path / "m.toml"
     bad.write_text('[columns]\nwhen = "date"\n')
     from infoscope.errors import InfoscopeError
+
     with pytest.raises(InfoscopeError, match="unknown event fields"):
         EventMapping.load(bad)
     nodate = tmp_path / "x.csv"
@@ -79,11 +84,17 @@ def test_mapping_errors_are_clear(tmp_path: Path, store):
         import_events(store, nodate)
 
 
-@pytest.mark.parametrize("text,form", [
-    ("Autokorso für den Frieden", "car_march"), ("Stille Mahnwache", "vigil"),
-    ("Автопробег в поддержку", "car_march"), ("Rassemblement place de la République", "rally"),
-    ("Kundgebung und Aufzug", "march"), ("Lesung im Park", None),
-])
+@pytest.mark.parametrize(
+    "text,form",
+    [
+        ("Autokorso für den Frieden", "car_march"),
+        ("Stille Mahnwache", "vigil"),
+        ("Автопробег в поддержку", "car_march"),
+        ("Rassemblement place de la République", "rally"),
+        ("Kundgebung und Aufzug", "march"),
+        ("Lesung im Park", None),
+    ],
+)
 def test_protest_forms(text, form):
     assert protest_form(text) == form
 
@@ -92,3 +103,16 @@ def test_counts():
     assert parse_count("150.0") == 150 and parse_count("2,000") == 2000 and parse_count("") is None
     assert crowd_from_tags("crowd size=more than 500; women targeted") == ("more than 500", 500)
     assert crowd_from_tags("crowd size=no report") == ("no report", None)
+
+
+@pytest.mark.parametrize(
+    "text,form",
+    [
+        ("members mourned the victims of the drone strike on Halvik", None),
+        ("Demokratie leben! Fest im Park", None),
+        ("Klimastreik Fridays for Future", "strike"),
+        ("Hunger strike outside parliament", "strike"),
+    ],
+)
+def test_protest_forms_avoid_false_friends(text, form):
+    assert protest_form(text) == form

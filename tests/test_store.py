@@ -32,8 +32,17 @@ def test_document_round_trip_keeps_text_raw_bytes_and_time(store):
     with store.session() as s:
         s.add(Source(id="src_x", name="X", kind="outlet", country="DE"))
         s.flush()
-        s.add(Document(id="doc_x", source_id="src_x", origin="x.txt", text="Привет", content_hash=content_hash("Привет"),
-                       raw=raw, published_at=dt.datetime(2024, 7, 14, 18, 30)))
+        s.add(
+            Document(
+                id="doc_x",
+                source_id="src_x",
+                origin="x.txt",
+                text="Привет",
+                content_hash=content_hash("Привет"),
+                raw=raw,
+                published_at=dt.datetime(2024, 7, 14, 18, 30),
+            )
+        )
     with store.sessions() as s:
         doc = s.scalars(select(Document)).one()
         assert doc.text == "Привет" and doc.raw == raw

@@ -15,7 +15,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from infoscope import __version__
@@ -52,8 +59,12 @@ def version_callback(value: bool) -> None:
 
 @app.callback()
 def root(
-    db: Annotated[str | None, typer.Option("--db", help="Database URL or SQLite path (default: $INFOSCOPE_DB, "
-                                                        "else ./infoscope.db).")] = None,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db", help="Database URL or SQLite path (default: $INFOSCOPE_DB, else ./infoscope.db)."
+        ),
+    ] = None,
     debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks.")] = False,
     version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True)] = False,
 ) -> None:
@@ -69,9 +80,15 @@ def store() -> Store:
 def progress(description: str, total: int | None = None) -> Iterator[Progress]:
     """A progress bar on stderr when it is a terminal; silent in pipes and CI logs."""
     bar = Progress(
-        SpinnerColumn(), TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("{task.fields[status]}"), TimeElapsedColumn(),
-        console=err, transient=True, disable=not err.is_terminal,
+        SpinnerColumn(),
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[status]}"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
     )
     with bar:
         bar.add_task(description, total=total, status="")
@@ -89,8 +106,10 @@ def db_upgrade() -> None:
     s = open_store(state.db, upgrade=False)
     try:
         ran = upgrade_to_head(s)
-        out.print(f"[green]schema at revision {current_revision(s)}[/] "
-                  f"({'upgraded' if ran else 'already current'}; head {head_revision()})")
+        out.print(
+            f"[green]schema at revision {current_revision(s)}[/] "
+            f"({'upgraded' if ran else 'already current'}; head {head_revision()})"
+        )
     finally:
         s.close()
 
@@ -113,13 +132,24 @@ def ingest(
     inputs: Annotated[list[str], typer.Argument(help="Files, directories, http(s) URLs, or - for stdin.")],
     source: Annotated[str | None, typer.Option(help="Attribute every document to this source.")] = None,
     sources: Annotated[Path | None, typer.Option(help="A sources.toml registry describing outlets.")] = None,
-    map_: Annotated[list[str] | None, typer.Option("--map", help="FIELD=COLUMN for JSON Lines/CSV "
-                                                                 "(fields: text, title, url, author, "
-                                                                 "published_at, language, source).")] = None,
-    mapping: Annotated[Path | None, typer.Option(help="TOML file with a [columns] table FIELD = COLUMN.")] = None,
-    allow_private: Annotated[bool, typer.Option(help="Allow URLs on private, loopback or link-local "
-                                                     "addresses.")] = False,
-    max_chars: Annotated[int, typer.Option(help="Refuse documents with more characters of text.")] = 5_000_000,
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            help="FIELD=COLUMN for JSON Lines/CSV "
+            "(fields: text, title, url, author, "
+            "published_at, language, source).",
+        ),
+    ] = None,
+    mapping: Annotated[
+        Path | None, typer.Option(help="TOML file with a [columns] table FIELD = COLUMN.")
+    ] = None,
+    allow_private: Annotated[
+        bool, typer.Option(help="Allow URLs on private, loopback or link-local addresses.")
+    ] = False,
+    max_chars: Annotated[
+        int, typer.Option(help="Refuse documents with more characters of text.")
+    ] = 5_000_000,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Ingest documents: text, Markdown, HTML, RSS/Atom, JSON Lines, CSV; files, folders, URLs, stdin."""
@@ -137,8 +167,11 @@ def ingest(
             raise InfoscopeError(f"cannot read mapping {mapping}: {exc}") from exc
     columns.update(_parse_map(map_))
     opts = IngestOptions(
-        source=source, registry=SourceRegistry.load(sources) if sources else SourceRegistry(),
-        mapping=columns or None, allow_private=allow_private, max_text_chars=max_chars,
+        source=source,
+        registry=SourceRegistry.load(sources) if sources else SourceRegistry(),
+        mapping=columns or None,
+        allow_private=allow_private,
+        max_text_chars=max_chars,
     )
     s = store()
     with progress("ingesting") as bar:
@@ -154,8 +187,10 @@ def ingest(
         out.print_json(json.dumps(summary.as_dict()))
     else:
         colour = "green" if summary.ok else "red"
-        out.print(f"[{colour}]ingested {summary.ingested}[/] · duplicates {summary.duplicates} · "
-                  f"skipped {summary.skipped} · failed {summary.failed}")
+        out.print(
+            f"[{colour}]ingested {summary.ingested}[/] · duplicates {summary.duplicates} · "
+            f"skipped {summary.skipped} · failed {summary.failed}"
+        )
         if summary.reasons:
             t = Table("status", "reason", "count", box=None)
             for (status, reason), n in summary.reasons.most_common(20):
@@ -174,8 +209,12 @@ def ingest(
 @app.command("import-events")
 def import_events_cmd(
     files: Annotated[list[Path], typer.Argument(help="CSV files of events (ACLED-style or mapped).")],
-    mapping: Annotated[Path | None, typer.Option(help="TOML mapping: [columns] FIELD = COLUMN, "
-                                                      "[defaults] FIELD = VALUE, dataset = NAME.")] = None,
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            help="TOML mapping: [columns] FIELD = COLUMN, [defaults] FIELD = VALUE, dataset = NAME."
+        ),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Import tabular event data as ledger events; identical rows become one event."""
@@ -200,11 +239,16 @@ def import_events_cmd(
         out.print_json(json.dumps({**total.as_dict(), "files": per_file}))
     else:
         for f, r in per_file.items():
-            out.print(f"{f}: rows {r['rows']} · imported {r['imported']} · duplicates {r['duplicates']} · "
-                      f"failed {r['failed']}", highlight=False)
+            out.print(
+                f"{f}: rows {r['rows']} · imported {r['imported']} · duplicates {r['duplicates']} · "
+                f"failed {r['failed']}",
+                highlight=False,
+            )
         colour = "green" if total.failed == 0 else "red"
-        out.print(f"[{colour}]events imported {total.imported}[/] from {total.rows} rows · duplicate rows "
-                  f"{total.duplicates} · failed rows {total.failed}")
+        out.print(
+            f"[{colour}]events imported {total.imported}[/] from {total.rows} rows · duplicate rows "
+            f"{total.duplicates} · failed rows {total.failed}"
+        )
         for e in total.examples[:10]:
             err.print(f"[red]failed[/] {e}", highlight=False)
     if total.failed:
@@ -225,11 +269,17 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
         return
-    out.print(f"[bold]documents[/] {data['documents']} · [bold]sources[/] {data['sources']} · "
-              f"[bold]events[/] {data['events']}")
-    for key, title in (("languages", "documents by language"), ("events_by_country", "events by country"),
-                       ("events_by_city", "events by city"), ("events_by_year", "events by year"),
-                       ("events_by_form", "events by form")):
+    out.print(
+        f"[bold]documents[/] {data['documents']} · [bold]sources[/] {data['sources']} · "
+        f"[bold]events[/] {data['events']}"
+    )
+    for key, title in (
+        ("languages", "documents by language"),
+        ("events_by_country", "events by country"),
+        ("events_by_city", "events by city"),
+        ("events_by_year", "events by year"),
+        ("events_by_form", "events by form"),
+    ):
         if data[key]:
             t = Table(title, "count", box=None, title_justify="left")
             for k, v in list(data[key].items())[:25]:
@@ -240,7 +290,9 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
 @app.command()
 def export(
     fmt: Annotated[str, typer.Option("--format", help="jsonl: the full ledger, re-importable.")] = "jsonl",
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")] = None,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")
+    ] = None,
 ) -> None:
     """Export the ledger."""
     from infoscope.ledger.exchange import export_ledger
@@ -260,8 +312,9 @@ def export(
 
 
 @app.command("import-ledger")
-def import_ledger_cmd(file: Annotated[str, typer.Argument(help="A ledger export (JSON Lines), or - for stdin.")]
-                      ) -> None:
+def import_ledger_cmd(
+    file: Annotated[str, typer.Argument(help="A ledger export (JSON Lines), or - for stdin.")],
+) -> None:
     """Load a ledger export into an empty store (all or nothing)."""
     from infoscope.ledger.exchange import import_ledger
 
@@ -280,7 +333,9 @@ def import_ledger_cmd(file: Annotated[str, typer.Argument(help="A ledger export 
 
 
 @app.command()
-def report(html: Annotated[Path, typer.Option("--html", help="Folder to write the static report into.")]) -> None:
+def report(
+    html: Annotated[Path, typer.Option("--html", help="Folder to write the static report into.")],
+) -> None:
     """Write a static HTML report that opens from disk."""
     from infoscope.report.html import write_report
 
@@ -305,6 +360,8 @@ def main() -> None:
         if state.debug:
             raise
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
-        err.print(f"[bold red]error:[/] {type(exc).__name__}: {first} (run with --debug for details)",
-                  highlight=False)
+        err.print(
+            f"[bold red]error:[/] {type(exc).__name__}: {first} (run with --debug for details)",
+            highlight=False,
+        )
         sys.exit(1)

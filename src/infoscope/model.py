@@ -37,7 +37,16 @@ NAMING = {
     "pk": "pk_%(table_name)s",
 }
 
-SOURCE_KINDS = ("outlet", "agency", "government", "organisation", "community", "account", "dataset", "unknown")
+SOURCE_KINDS = (
+    "outlet",
+    "agency",
+    "government",
+    "organisation",
+    "community",
+    "account",
+    "dataset",
+    "unknown",
+)
 EVENT_STATUSES = ("reported", "corroborated", "verified", "disputed", "rejected")
 
 

@@ -2,30 +2,42 @@
 
 ACLED's sub-event types say how a protest went (peaceful, with intervention); the form says
 what it was. Observers of diaspora campaigns count car marches apart from rallies, so we keep it.
+Patterns match at word starts, except German compounds (Klimastreik, Friedensmahnwache), which
+match anywhere in a word.
 """
 
 from __future__ import annotations
 
 import re
 
-# form -> lower-case keyword stems in several languages; the first match wins
-FORMS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("car_march", ("autokorso", "auto-korso", "car march", "car rally", "motorcade", "convoy", "cortège de voitures",
-                   "défilé de voitures", "автопробег", "автоколонн", "konvoi", "araç konvoyu", "konvoy")),
-    ("bike_ride", ("fahrraddemo", "fahrradkorso", "critical mass", "bike ride", "велопробег")),
-    ("vigil", ("mahnwache", "vigil", "veillée", "бдение", "nöbet", "lichterkette", "gedenk", "commemorat",
-               "anma")),
-    ("march", ("aufzug", "umzug", "demonstrationszug", "march", "marche", "шестви", "yürüyüş", "parade")),
-    ("blockade", ("blockade", "sitzblockade", "blocage", "блокад", "abriegel")),
-    ("strike", ("streik", "strike", "grève", "забастов", "grev")),
-    ("rally", ("kundgebung", "rally", "rassemblement", "manifestation", "митинг", "miting", "demonstration", "demo",
-               "protest", "пикет", "picket", "gathering")),
+# form -> regular expression over lower-cased text; the first form that matches wins
+FORMS: tuple[tuple[str, str], ...] = (
+    (
+        "car_march",
+        r"(?:auto-?korso|\bcar (?:march|rally|parade|convoy)|\bmotorcade|\bconvoy|\bkonvoi"
+        r"|cortège (?:de|automobile)|défilé de voitures|\bавтопробег|\bавтоколонн|\baraç konvoy"
+        r"|\bkonvoy)",
+    ),
+    ("bike_ride", r"(?:fahrrad(?:demo|korso)|\bcritical mass|\bbike ride|\bвелопробег)"),
+    ("vigil", r"(?:mahnwache|lichterkette|\bvigil|\bveillée|\bбдени|\bnöbet|\bgedenk|\bcommemorat|\banma\b)"),
+    (
+        "march",
+        r"(?:\baufzug|\bumzug|demonstrationszug|\bmarch(?:ed|es)?\b|\bmarche\b|\bшестви|\byürüyüş"
+        r"|\bparade\b)",
+    ),
+    ("blockade", r"(?:blockade|\bblocage|\bблокад)"),
+    ("strike", r"(?:streik|\b(?:general|hunger|labour|labor) strike|\bwalkout|\bgrève|\bзабастов|\bgrev\b)"),
+    (
+        "rally",
+        r"(?:kundgebung|\brally|\brassemblement|\bmanifestation|\bмитинг|\bmiting|demonstration|\bdemo\b"
+        r"|\bprotest|\bпикет|\bpicket|\bgathering|\bprotesto)",
+    ),
 )
-_PATTERNS = tuple((form, re.compile("|".join(re.escape(k) for k in keys))) for form, keys in FORMS)
+_PATTERNS = tuple((form, re.compile(pattern)) for form, pattern in FORMS)
 
 
 def protest_form(text: str | None) -> str | None:
-    """The first form whose keyword occurs in ``text``; None when none does."""
+    """The first form whose pattern occurs in ``text``; None when none does."""
     if not text:
         return None
     low = text.lower()

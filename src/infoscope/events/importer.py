@@ -48,7 +48,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "notes": ("notes", "description"),
     "killed": ("fatalities", "killed", "deaths"),
     "injured": ("injured", "injuries"),
-    "participants_registered": ("participants_registered", "registered_participants", "angemeldete_teilnehmer"),
+    "participants_registered": (
+        "participants_registered",
+        "registered_participants",
+        "angemeldete_teilnehmer",
+    ),
     "participants_observed": ("participants_actual", "participants_observed", "participants", "crowd_size"),
     "participants_text": ("tags",),
     "sources": ("source",),
@@ -76,8 +80,12 @@ class EventMapping:
         unknown = (set(data.get("columns", {})) | set(data.get("defaults", {}))) - set(ALIASES)
         if unknown:
             raise InfoscopeError(f"{path}: unknown event fields {sorted(unknown)}; known: {sorted(ALIASES)}")
-        return cls(dict(data.get("columns", {})), dict(data.get("defaults", {})), data.get("dataset"),
-                   data.get("delimiter"))
+        return cls(
+            dict(data.get("columns", {})),
+            dict(data.get("defaults", {})),
+            data.get("dataset"),
+            data.get("delimiter"),
+        )
 
 
 @dataclass
@@ -96,8 +104,13 @@ class ImportSummary:
             self.examples.append(f"{where}: {reason}")
 
     def as_dict(self) -> dict[str, Any]:
-        return {"rows": self.rows, "imported": self.imported, "duplicates": self.duplicates,
-                "failed": self.failed, "reasons": self.reasons}
+        return {
+            "rows": self.rows,
+            "imported": self.imported,
+            "duplicates": self.duplicates,
+            "failed": self.failed,
+            "reasons": self.reasons,
+        }
 
 
 def parse_count(value: str | None) -> int | None:
@@ -202,8 +215,14 @@ class _Places:
         return self._cache[key]
 
 
-def row_to_event(row: dict[str, str], cols: dict[str, list[str]], mapping: EventMapping, places: _Places,
-                 where: dict[str, Any], source_id: str) -> dict[str, Any]:
+def row_to_event(
+    row: dict[str, str],
+    cols: dict[str, list[str]],
+    mapping: EventMapping,
+    places: _Places,
+    where: dict[str, Any],
+    source_id: str,
+) -> dict[str, Any]:
     def get(fld: str) -> str | None:
         for c in cols.get(fld, []):
             v = (row.get(c) or "").strip()
@@ -232,23 +251,40 @@ def row_to_event(row: dict[str, str], cols: dict[str, list[str]], mapping: Event
     fp = fingerprint(row)
     actors = [v for c in cols.get("actors", []) if (v := (row.get(c) or "").strip())]
     return {
-        "id": make_id("evt", fp), "fingerprint": fp, "origin": "import",
-        "type": get("type"), "subtype": get("subtype"),
+        "id": make_id("evt", fp),
+        "fingerprint": fp,
+        "origin": "import",
+        "type": get("type"),
+        "subtype": get("subtype"),
         "form": get("form") or protest_form(" ".join(x for x in (topic, get("notes")) if x)),
-        "date": day.isoformat(), "date_low": day, "date_high": day,
-        "country": country, "admin1": get("admin1"), "location": location, "lat": lat, "lon": lon,
-        "participants_low": observed, "participants_high": observed,
+        "date": day.isoformat(),
+        "date_low": day,
+        "date_high": day,
+        "country": country,
+        "admin1": get("admin1"),
+        "location": location,
+        "lat": lat,
+        "lon": lon,
+        "participants_low": observed,
+        "participants_high": observed,
         "participants_registered": parse_count(get("participants_registered")),
-        "participants_observed": observed, "participants_text": text,
-        "killed": parse_count(get("killed")), "injured": parse_count(get("injured")),
-        "organiser": get("organiser"), "actors": actors, "topic": topic, "notes": get("notes"),
-        "status": "reported", "source_id": source_id,
+        "participants_observed": observed,
+        "participants_text": text,
+        "killed": parse_count(get("killed")),
+        "injured": parse_count(get("injured")),
+        "organiser": get("organiser"),
+        "actors": actors,
+        "topic": topic,
+        "notes": get("notes"),
+        "status": "reported",
+        "source_id": source_id,
         "provenance": {**where, "record": row, "event_id": get("event_id"), "sources": get("sources")},
     }
 
 
-def import_events(store: Store, path: Path, mapping: EventMapping | None = None,
-                  on_row: Callable[[int], None] | None = None) -> ImportSummary:
+def import_events(
+    store: Store, path: Path, mapping: EventMapping | None = None, on_row: Callable[[int], None] | None = None
+) -> ImportSummary:
     """Import one CSV file of events; returns counts of rows, imported, duplicates and failures."""
     mapping = mapping or EventMapping()
     if not path.is_file():
@@ -279,15 +315,18 @@ def import_events(store: Store, path: Path, mapping: EventMapping | None = None,
         if cols is None:
             cols = resolve_columns(header, mapping)
             if "date" not in cols and "date" not in mapping.defaults:
-                raise InfoscopeError(f"{path}: no date column (looked for {', '.join(ALIASES['date'])}; "
-                                     "name it in a mapping file)")
+                raise InfoscopeError(
+                    f"{path}: no date column (looked for {', '.join(ALIASES['date'])}; "
+                    "name it in a mapping file)"
+                )
         summary.rows += 1
         if None in row:
             summary.fail(f"row {n}", "more values than header columns")
             continue
         try:
-            ev = row_to_event(row, cols, mapping, places, {"dataset": dataset, "file": path.name, "row": n},
-                              source_id)
+            ev = row_to_event(
+                row, cols, mapping, places, {"dataset": dataset, "file": path.name, "row": n}, source_id
+            )
         except ValueError as exc:
             summary.fail(f"row {n}", str(exc))
             continue

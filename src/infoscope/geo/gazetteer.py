@@ -40,7 +40,9 @@ class Gazetteer:
         self._country_names: dict[str, str] = {}
         for iso, c in gc.get_countries().items():
             self.continent_of[iso] = c["continentcode"]
-            self.countries[iso] = Place(c["name"], iso, c["continentcode"], None, None, "country", c["population"])
+            self.countries[iso] = Place(
+                c["name"], iso, c["continentcode"], None, None, "country", c["population"]
+            )
             for key in (c["name"], c["iso3"]):
                 self._country_names.setdefault(fold(key), iso)
         for rec in pycountry.countries:
@@ -50,8 +52,16 @@ class Gazetteer:
                     self._country_names.setdefault(fold(val), rec.alpha_2)
         self._cities: dict[str, list[Place]] = {}
         for c in gc.get_cities().values():
-            place = Place(c["name"], c["countrycode"], self.continent_of.get(c["countrycode"]),
-                          c["latitude"], c["longitude"], "city", c["population"], c.get("admin1code"))
+            place = Place(
+                c["name"],
+                c["countrycode"],
+                self.continent_of.get(c["countrycode"]),
+                c["latitude"],
+                c["longitude"],
+                "city",
+                c["population"],
+                c.get("admin1code"),
+            )
             for key in {fold(c["name"]), *(fold(a) for a in c.get("alternatenames", ()))}:
                 self._cities.setdefault(key, []).append(place)
         for places in self._cities.values():

@@ -33,12 +33,16 @@ def html_to_text(fragment: str) -> str:
 def _item_xml(data: bytes) -> list[bytes]:
     """The raw XML of each item/entry, in document order (for provenance)."""
     try:
-        root = etree.fromstring(data, parser=etree.XMLParser(recover=True, resolve_entities=False, no_network=True))
+        root = etree.fromstring(
+            data, parser=etree.XMLParser(recover=True, resolve_entities=False, no_network=True)
+        )
     except etree.XMLSyntaxError:
         return []
     if root is None:
         return []
-    items = [el for el in root.iter() if isinstance(el.tag, str) and etree.QName(el).localname in ("item", "entry")]
+    items = [
+        el for el in root.iter() if isinstance(el.tag, str) and etree.QName(el).localname in ("item", "entry")
+    ]
     return [etree.tostring(el, encoding="utf-8") for el in items]
 
 
@@ -51,8 +55,16 @@ def read_feed(data: bytes, origin: str) -> Iterator[IncomingDocument | Problem]:
     feed = parsed.feed
     link = feed.get("link")
     domain = urlparse(link).hostname if link else None
-    source = SourceInfo(name=feed.get("title") or domain or origin, kind="outlet", domain=domain,
-                        language=(feed.get("language") or "")[:2] or None) if (feed.get("title") or domain) else None
+    source = (
+        SourceInfo(
+            name=feed.get("title") or domain or origin,
+            kind="outlet",
+            domain=domain,
+            language=(feed.get("language") or "")[:2] or None,
+        )
+        if (feed.get("title") or domain)
+        else None
+    )
     raws = _item_xml(data)
     for i, entry in enumerate(parsed.entries):
         body = ""

@@ -37,18 +37,33 @@ def _blocked(host: str) -> str | None:
         raise FetchError(f"cannot resolve host {host!r}: {exc.strerror}") from exc
     for info in infos:
         ip = ipaddress.ip_address(info[4][0])
-        if ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_reserved or ip.is_multicast \
-                or ip.is_unspecified:
+        if (
+            ip.is_private
+            or ip.is_loopback
+            or ip.is_link_local
+            or ip.is_reserved
+            or ip.is_multicast
+            or ip.is_unspecified
+        ):
             return f"{host} resolves to the non-public address {ip} (use --allow-private to fetch it)"
     return None
 
 
-def fetch(url: str, *, allow_private: bool = False, max_bytes: int = 20_000_000, timeout: float = 30.0,
-          max_redirects: int = 5) -> Fetched:
+def fetch(
+    url: str,
+    *,
+    allow_private: bool = False,
+    max_bytes: int = 20_000_000,
+    timeout: float = 30.0,
+    max_redirects: int = 5,
+) -> Fetched:
     """GET ``url``; raises FetchError with a one-line reason on any failure."""
     current = url
-    with httpx.Client(timeout=httpx.Timeout(timeout, connect=10.0), follow_redirects=False,
-                      headers={"User-Agent": USER_AGENT}) as client:
+    with httpx.Client(
+        timeout=httpx.Timeout(timeout, connect=10.0),
+        follow_redirects=False,
+        headers={"User-Agent": USER_AGENT},
+    ) as client:
         for _ in range(max_redirects + 1):
             parts = urlparse(current)
             if parts.scheme not in ("http", "https") or not parts.hostname:

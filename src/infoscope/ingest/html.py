@@ -16,7 +16,16 @@ def read_html(
 ) -> Iterator[IncomingDocument | Problem]:
     markup = decode(data, charset)
     result = trafilatura.bare_extraction(
-        markup, url=url, with_metadata=True, include_comments=False, include_tables=True
+        markup,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        date_extraction_params={
+            "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+            "original_date": True,
+            "extensive_search": True,
+        },
     )
     text = getattr(result, "text", None) if result is not None else None
     if not text or not text.strip():

@@ -54,12 +54,20 @@ class SourceRegistry:
                 raise InfoscopeError(f"{path}: source #{i} has no name")
             kind = e.get("kind", "unknown")
             if kind not in SOURCE_KINDS:
-                raise InfoscopeError(f"{path}: source {e['name']!r} has unknown kind {kind!r} "
-                                     f"(one of {', '.join(SOURCE_KINDS)})")
-            sources.append(SourceInfo(
-                name=str(e["name"]), kind=kind, country=(e.get("country") or None),
-                language=e.get("language"), domain=e.get("domain"), owner=e.get("owner"),
-            ))
+                raise InfoscopeError(
+                    f"{path}: source {e['name']!r} has unknown kind {kind!r} "
+                    f"(one of {', '.join(SOURCE_KINDS)})"
+                )
+            sources.append(
+                SourceInfo(
+                    name=str(e["name"]),
+                    kind=kind,
+                    country=(e.get("country") or None),
+                    language=e.get("language"),
+                    domain=e.get("domain"),
+                    owner=e.get("owner"),
+                )
+            )
         return cls(sources)
 
 

@@ -100,16 +100,27 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[str | Problem]:
             yield Problem(given, "no such file or directory")
 
 
-def read_bytes(data: bytes, origin: str, opts: IngestOptions, *, suffix: str = "", media_type: str = "",
-               url: str | None = None, charset: str | None = None) -> Iterator[Item]:
+def read_bytes(
+    data: bytes,
+    origin: str,
+    opts: IngestOptions,
+    *,
+    suffix: str = "",
+    media_type: str = "",
+    url: str | None = None,
+    charset: str | None = None,
+) -> Iterator[Item]:
     """Choose a reader by media type, file suffix and a look at the first bytes."""
     head = data[:2048].lstrip()
     if media_type in ("application/rss+xml", "application/atom+xml") or (
-        (suffix in FEED_EXT or media_type.endswith("xml") or head.startswith(b"<?xml")) and looks_like_feed(head)
+        (suffix in FEED_EXT or media_type.endswith("xml") or head.startswith(b"<?xml"))
+        and looks_like_feed(head)
     ):
         yield from read_feed(data, origin)
-    elif suffix in HTML_EXT or media_type in ("text/html", "application/xhtml+xml") or (
-        suffix not in TEXT_EXT and head[:15].lower().startswith((b"<!doctype html", b"<html"))
+    elif (
+        suffix in HTML_EXT
+        or media_type in ("text/html", "application/xhtml+xml")
+        or (suffix not in TEXT_EXT and head[:15].lower().startswith((b"<!doctype html", b"<html")))
     ):
         yield from read_html(data, origin, url=url, charset=charset)
     elif suffix in (".jsonl", ".ndjson") or media_type in ("application/x-ndjson", "application/jsonl"):
@@ -123,7 +134,9 @@ def read_bytes(data: bytes, origin: str, opts: IngestOptions, *, suffix: str = "
 
         yield from read_csv(io.BytesIO(data), origin, opts.mapping, "\t" if suffix == ".tsv" else None)
     else:
-        for doc in read_text(data, origin, "text/markdown" if suffix in (".md", ".markdown") else "text/plain"):
+        for doc in read_text(
+            data, origin, "text/markdown" if suffix in (".md", ".markdown") else "text/plain"
+        ):
             if url and not doc.url:
                 doc.url = url
             yield doc
@@ -133,15 +146,26 @@ def read_input(given: str, opts: IngestOptions, known_url: Callable[[str], bool]
     """All items from one expanded input; any error becomes a Problem for that input."""
     try:
         if given == "-":
-            yield from read_bytes(sys.stdin.buffer.read(opts.max_file_bytes + 1)[: opts.max_file_bytes], "stdin", opts)
+            yield from read_bytes(
+                sys.stdin.buffer.read(opts.max_file_bytes + 1)[: opts.max_file_bytes], "stdin", opts
+            )
         elif given.startswith(("http://", "https://")):
             if known_url(given):
                 yield Duplicate(given)
                 return
-            got = fetch(given, allow_private=opts.allow_private, max_bytes=opts.max_file_bytes, timeout=opts.timeout)
+            got = fetch(
+                given, allow_private=opts.allow_private, max_bytes=opts.max_file_bytes, timeout=opts.timeout
+            )
             suffix = Path(urlparse(got.url).path).suffix.lower()
-            yield from read_bytes(got.data, given, opts, suffix=suffix, media_type=got.media_type, url=got.url,
-                                  charset=got.charset)
+            yield from read_bytes(
+                got.data,
+                given,
+                opts,
+                suffix=suffix,
+                media_type=got.media_type,
+                url=got.url,
+                charset=got.charset,
+            )
         else:
             path = Path(given)
             suffix = path.suffix.lower()
@@ -175,11 +199,21 @@ def _stream_table(stream: IO[bytes], origin: str, suffix: str, opts: IngestOptio
 
 
 # Built once: statements with bound parameters compile once and are reused from the cache.
-_SEEN_TEXT = select(Document.url).where(Document.source_id == bindparam("sid"),
-                                        Document.content_hash == bindparam("h")).limit(1)
-_SEEN_URL = select(Document.url).where(or_(
-    (Document.source_id == bindparam("sid")) & (Document.content_hash == bindparam("h")),
-    Document.url == bindparam("url"))).limit(1)
+_SEEN_TEXT = (
+    select(Document.url)
+    .where(Document.source_id == bindparam("sid"), Document.content_hash == bindparam("h"))
+    .limit(1)
+)
+_SEEN_URL = (
+    select(Document.url)
+    .where(
+        or_(
+            (Document.source_id == bindparam("sid")) & (Document.content_hash == bindparam("h")),
+            Document.url == bindparam("url"),
+        )
+    )
+    .limit(1)
+)
 _INSERT_DOCUMENT = insert(Document)
 
 
@@ -204,10 +238,12 @@ class DocumentWriter:
             return reg.find(doc.source.name, doc.source.domain) or doc.source
         if doc.source_name:
             return reg.find(doc.source_name) or SourceInfo(
-                name=doc.source_name, domain=bare_domain(domain) if domain else None)
+                name=doc.source_name, domain=bare_domain(domain) if domain else None
+            )
         if domain:
-            return reg.find(domain=domain) or SourceInfo(name=bare_domain(domain), kind="outlet",
-                                                         domain=bare_domain(domain))
+            return reg.find(domain=domain) or SourceInfo(
+                name=bare_domain(domain), kind="outlet", domain=bare_domain(domain)
+            )
         return UNKNOWN_SOURCE
 
     def _ensure_source(self, conn: Connection, info: SourceInfo) -> str:
@@ -219,8 +255,11 @@ class DocumentWriter:
         if row is None:
             conn.execute(insert(Source).values(id=sid, name=info.name, created_at=utcnow(), **values))
         else:  # fill what an earlier, vaguer mention of the source left empty
-            fill = {k: v for k, v in values.items()
-                    if v and (getattr(row, k) in (None, "") or (k == "kind" and row.kind == "unknown"))}
+            fill = {
+                k: v
+                for k, v in values.items()
+                if v and (getattr(row, k) in (None, "") or (k == "kind" and row.kind == "unknown"))
+            }
             if fill:
                 conn.execute(update(Source).where(Source.id == sid).values(**fill))
         self._sources.add(sid)
@@ -239,27 +278,47 @@ class DocumentWriter:
         try:
             with self.store.engine.begin() as s:  # Core, not the ORM: this is the hot path
                 sid = self._ensure_source(s, info)
-                seen = s.execute(_SEEN_URL if doc.url else _SEEN_TEXT,
-                                 {"sid": sid, "h": chash, "url": doc.url}).first()
+                seen = s.execute(
+                    _SEEN_URL if doc.url else _SEEN_TEXT, {"sid": sid, "h": chash, "url": doc.url}
+                ).first()
                 if seen is not None:
                     if doc.url and seen.url == doc.url:
                         return "duplicate", "URL already ingested"
                     return "duplicate", "same text from the same source already ingested"
-                s.execute(_INSERT_DOCUMENT, [dict(
-                    id=make_id("doc", sid, chash), source_id=sid, url=doc.url, origin=doc.origin,
-                    title=(doc.title or None), author=doc.author, published_at=doc.published_at, language=lang,
-                    text=text, content_hash=chash, raw=doc.raw, media_type=doc.media_type, meta=doc.meta or {},
-                    ingested_at=utcnow(),
-                )])
+                s.execute(
+                    _INSERT_DOCUMENT,
+                    [
+                        dict(
+                            id=make_id("doc", sid, chash),
+                            source_id=sid,
+                            url=doc.url,
+                            origin=doc.origin,
+                            title=(doc.title or None),
+                            author=doc.author,
+                            published_at=doc.published_at,
+                            language=lang,
+                            text=text,
+                            content_hash=chash,
+                            raw=doc.raw,
+                            media_type=doc.media_type,
+                            meta=doc.meta or {},
+                            ingested_at=utcnow(),
+                        )
+                    ],
+                )
         except IntegrityError:
             self._sources.clear()
             return "duplicate", "stored concurrently by another run"
         return "ingested", ""
 
 
-def ingest(store: Store, inputs: Iterable[str], opts: IngestOptions | None = None,
-           on_input: Callable[[str], None] | None = None,
-           on_item: Callable[[str, str], None] | None = None) -> IngestSummary:
+def ingest(
+    store: Store,
+    inputs: Iterable[str],
+    opts: IngestOptions | None = None,
+    on_input: Callable[[str], None] | None = None,
+    on_item: Callable[[str, str], None] | None = None,
+) -> IngestSummary:
     """Ingest every input; ``on_input``/``on_item`` report progress to the caller."""
     opts = opts or IngestOptions()
     writer = DocumentWriter(store, opts)
@@ -283,7 +342,10 @@ def ingest(store: Store, inputs: Iterable[str], opts: IngestOptions | None = Non
                 try:
                     status, reason = writer.write(item)
                 except Exception as exc:  # storage errors of one document must not sink the batch
-                    status, reason = "failed", f"cannot store: {type(exc).__name__}: {str(exc).splitlines()[0]}"
+                    status, reason = (
+                        "failed",
+                        f"cannot store: {type(exc).__name__}: {str(exc).splitlines()[0]}",
+                    )
             if status == "ingested":
                 summary.ingested += 1
             elif status == "duplicate":

@@ -98,9 +98,9 @@ def _record_to_document(
     )
 
 
-def read_jsonl(stream: IO[bytes], origin: str, mapping: Mapping[str, str] | None = None) -> Iterator[
-    IncomingDocument | Problem
-]:
+def read_jsonl(
+    stream: IO[bytes], origin: str, mapping: Mapping[str, str] | None = None
+) -> Iterator[IncomingDocument | Problem]:
     """Stream a JSON Lines file: memory stays flat however long the file is."""
     columns: dict[str, str] | None = None
     for lineno, line in enumerate(stream, start=1):
@@ -115,14 +115,16 @@ def read_jsonl(stream: IO[bytes], origin: str, mapping: Mapping[str, str] | None
         if not isinstance(record, dict):
             yield Problem(item_origin, "JSON line is not an object")
             continue
-        cols = resolve_columns(record.keys(), mapping) if columns is None or "text" not in columns else columns
+        cols = (
+            resolve_columns(record.keys(), mapping) if columns is None or "text" not in columns else columns
+        )
         columns = cols
         yield _record_to_document(record, cols, item_origin, line.rstrip(b"\r\n"), "application/x-ndjson")
 
 
-def read_json(data: bytes, origin: str, mapping: Mapping[str, str] | None = None) -> Iterator[
-    IncomingDocument | Problem
-]:
+def read_json(
+    data: bytes, origin: str, mapping: Mapping[str, str] | None = None
+) -> Iterator[IncomingDocument | Problem]:
     """A JSON document holding one object or an array of objects."""
     try:
         value = json.loads(data)
@@ -136,11 +138,14 @@ def read_json(data: bytes, origin: str, mapping: Mapping[str, str] | None = None
             yield Problem(item_origin, "JSON item is not an object")
             continue
         raw = json.dumps(record, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        yield _record_to_document(record, resolve_columns(record.keys(), mapping), item_origin, raw, "application/json")
+        yield _record_to_document(
+            record, resolve_columns(record.keys(), mapping), item_origin, raw, "application/json"
+        )
 
 
-def read_csv(stream: IO[bytes], origin: str, mapping: Mapping[str, str] | None = None,
-             delimiter: str | None = None) -> Iterator[IncomingDocument | Problem]:
+def read_csv(
+    stream: IO[bytes], origin: str, mapping: Mapping[str, str] | None = None, delimiter: str | None = None
+) -> Iterator[IncomingDocument | Problem]:
     """Stream a CSV (or TSV) file with a header row."""
     from infoscope.ingest.decode import detect_encoding
 
@@ -157,8 +162,9 @@ def read_csv(stream: IO[bytes], origin: str, mapping: Mapping[str, str] | None =
         except csv.Error:
             delimiter = ","
     body = io.BufferedReader(_Prepend(head, stream))  # stream on: memory stays flat
-    reader = csv.DictReader(io.TextIOWrapper(body, encoding=encoding, errors="replace", newline=""),
-                            delimiter=delimiter)
+    reader = csv.DictReader(
+        io.TextIOWrapper(body, encoding=encoding, errors="replace", newline=""), delimiter=delimiter
+    )
     if not reader.fieldnames:
         yield Problem(origin, "CSV has no header row")
         return
@@ -166,7 +172,9 @@ def read_csv(stream: IO[bytes], origin: str, mapping: Mapping[str, str] | None =
     for rowno, row in enumerate(reader, start=2):
         buf = io.StringIO()
         csv.writer(buf, delimiter=delimiter).writerow([row.get(f, "") for f in reader.fieldnames])
-        yield _record_to_document(row, columns, f"{origin}#row{rowno}", buf.getvalue().encode("utf-8"), "text/csv")
+        yield _record_to_document(
+            row, columns, f"{origin}#row{rowno}", buf.getvalue().encode("utf-8"), "text/csv"
+        )
 
 
 class _Prepend(io.RawIOBase):

@@ -71,8 +71,9 @@ def export_lines(store: Store) -> Iterator[str]:
             pk = list(table.primary_key.columns)
             result = s.execute(select(table).order_by(*pk).execution_options(yield_per=BATCH))
             for row in result:
-                yield json.dumps({"table": table.name, "row": _encode(table, row)}, ensure_ascii=False,
-                                 sort_keys=True)
+                yield json.dumps(
+                    {"table": table.name, "row": _encode(table, row)}, ensure_ascii=False, sort_keys=True
+                )
 
 
 def export_ledger(store: Store, out: IO[str]) -> int:
@@ -89,8 +90,10 @@ def import_ledger(store: Store, lines: IO[str], on_row: Callable[[], None] | Non
     with store.session() as s:
         for t in tables.values():
             if s.scalar(select(func.count()).select_from(t)):
-                raise InfoscopeError(f"the target store is not empty (table {t.name} has rows): "
-                                     "import-ledger only loads into an empty store")
+                raise InfoscopeError(
+                    f"the target store is not empty (table {t.name} has rows): "
+                    "import-ledger only loads into an empty store"
+                )
         first = lines.readline()
         try:
             header = json.loads(first)

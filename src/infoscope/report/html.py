@@ -56,15 +56,15 @@ def write_report(store: Store, folder: Path) -> Path:
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
 <title>infoscope report</title><style>{STYLE}</style></head><body>
 <h1>infoscope report</h1>
-<p><small>generated {dt.datetime.now(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}</small></p>
-<p><b>{data['documents']}</b> documents from <b>{data['sources']}</b> sources ·
-<b>{data['events']}</b> ledger events</p>
+<p><small>generated {dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}</small></p>
+<p><b>{data["documents"]}</b> documents from <b>{data["sources"]}</b> sources ·
+<b>{data["events"]}</b> ledger events</p>
 <div class=grid>
-{_table('Documents by language', data['languages'])}
-{_table('Documents by source', data['documents_by_source'])}
-{_table('Events by country', data['events_by_country'])}
-{_table('Events by year', data['events_by_year'])}
-{_table('Events by form', data['events_by_form'])}
+{_table("Documents by language", data["languages"])}
+{_table("Documents by source", data["documents_by_source"])}
+{_table("Events by country", data["events_by_country"])}
+{_table("Events by year", data["events_by_year"])}
+{_table("Events by form", data["events_by_form"])}
 </div>
 <h2>Documents</h2>
 <table><tr><th>published</th><th>lang</th><th>source</th><th>title</th><th>url</th></tr>{doc_rows}</table>

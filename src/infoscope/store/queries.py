@@ -26,9 +26,15 @@ def stats(store: Store) -> dict[str, Any]:
             "sources": s.scalar(select(func.count()).select_from(Source)),
             "languages": _counts(s, Document.language),
             "events": s.scalar(select(func.count()).select_from(Event)),
-            "documents_by_source": {name: n for name, n in s.execute(
-                select(Source.name, func.count(Document.id)).join(Document, Document.source_id == Source.id)
-                .group_by(Source.name).order_by(func.count(Document.id).desc(), Source.name))},
+            "documents_by_source": {
+                name: n
+                for name, n in s.execute(
+                    select(Source.name, func.count(Document.id))
+                    .join(Document, Document.source_id == Source.id)
+                    .group_by(Source.name)
+                    .order_by(func.count(Document.id).desc(), Source.name)
+                )
+            },
             "events_by_country": _counts(s, Event.country),
             "events_by_city": _counts(s, Event.location),
             "events_by_year": dict(sorted(_counts(s, year).items())),

@@ -1,0 +1,1 @@
+"""Per-document analysis: an ordered pipeline of annotators over one shared document object."""

@@ -1,0 +1,58 @@
+"""The ordered annotator pipeline and the public JSON shape of one analysed document.
+
+Each annotator is a module with ``LAYER`` (the key it fills in ``doc.layers``), ``REQUIRES``
+(layers it reads) and ``annotate(doc)``. The order below satisfies every ``REQUIRES``; the
+pipeline checks that at import time, so a new annotator placed too early fails loudly.
+"""
+
+from __future__ import annotations
+
+import importlib
+from functools import lru_cache
+from types import ModuleType
+from typing import Any
+
+from infoscope.analyze.document import AnalysisDoc
+
+ORDER = ("languages", "places", "dates", "quantities", "actors", "events", "tallies")
+CONTRACT_LAYERS = ("places", "dates", "quantities", "actors", "events", "tallies")
+
+
+@lru_cache(maxsize=1)
+def annotators() -> tuple[ModuleType, ...]:
+    mods = tuple(importlib.import_module(f"infoscope.analyze.{name}") for name in ORDER)
+    seen: set[str] = set()
+    for m in mods:
+        missing = set(m.REQUIRES) - seen
+        if missing:
+            raise RuntimeError(f"annotator {m.__name__} runs before the layers it needs: {sorted(missing)}")
+        seen.add(m.LAYER)
+    return mods
+
+
+def run(doc: AnalysisDoc) -> AnalysisDoc:
+    """Run every annotator in order; each one's output lands in ``doc.layers[LAYER]``."""
+    for mod in annotators():
+        doc.layers[mod.LAYER] = mod.annotate(doc)
+    return doc
+
+
+def to_json(doc: AnalysisDoc) -> dict[str, Any]:
+    """The public JSON object for one document (keys are a contract: add, never rename)."""
+    out: dict[str, Any] = {"id": doc.id, "source": doc.source, "language": doc.language}
+    for layer in CONTRACT_LAYERS:
+        out[layer] = doc.layers.get(layer, [])
+    out["paragraphs"] = doc.layers.get("paragraph_languages", [])
+    return out
+
+
+def analyze_text(
+    text: str,
+    *,
+    language: str | None = None,
+    published=None,
+    id: str = "",  # noqa: A002
+    source: str = "",
+) -> dict[str, Any]:
+    """Analyse one text and return its JSON object (the function tests and the web app call)."""
+    return to_json(run(AnalysisDoc(text=text, id=id, source=source, language=language, published=published)))

@@ -68,7 +68,6 @@ ABBREVIATIONS = {
     "z.b",
     "bzw",
     "ca",
-    "dr",
     "nr",
     "str",
     "u.a",
@@ -105,13 +104,9 @@ ABBREVIATIONS = {
     "ст",
     # tr
     "vb",
-    "vs",
     "yy",
     "sn",
-    "dr",
-    "prof",
     "doç",
-    "av",
     "bkz",
 }
 

@@ -38,6 +38,8 @@ app = typer.Typer(
 )
 db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+events_app = typer.Typer(help="Event typing.", no_args_is_help=True)
+app.add_typer(events_app, name="events")
 
 out = Console()
 err = Console(stderr=True)
@@ -200,6 +202,109 @@ def ingest(
                 if status == "failed":
                     err.print(f"[red]failed[/] {origin}: {reason}", highlight=False)
     if not summary.ok:
+        raise typer.Exit(1)
+
+
+# --- analyze -------------------------------------------------------------------------------
+
+
+@app.command()
+def analyze(
+    inputs: Annotated[
+        list[str] | None,
+        typer.Argument(
+            help="Files, folders or URLs to ingest and analyse (with --json: analyse without a database)."
+        ),
+    ] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Re-analyse every stored document.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print one JSON object per document (JSON Lines) and store nothing."),
+    ] = False,
+    with_text: Annotated[
+        bool, typer.Option("--with-text", help="With --json: include the analysed text.")
+    ] = False,
+    sources: Annotated[Path | None, typer.Option(help="A sources.toml registry describing outlets.")] = None,
+    allow_private: Annotated[bool, typer.Option(help="Allow URLs on private addresses.")] = False,
+) -> None:
+    """Find places, dates, quantities, actors, events and tallies, each tied to its evidence span."""
+    from infoscope.ingest.registry import SourceRegistry
+    from infoscope.ingest.run import IngestOptions
+
+    opts = IngestOptions(
+        registry=SourceRegistry.load(sources) if sources else SourceRegistry(), allow_private=allow_private
+    )
+    if as_json:
+        if not inputs:
+            raise UsageError("--json analyses the FILEs given: name at least one")
+        from infoscope.analyze.inputs import analyze_inputs
+
+        failed = 0
+        for obj in analyze_inputs(inputs, opts, with_text=with_text):
+            if obj.get("error"):
+                failed += 1
+                err.print(f"[red]failed[/] {obj['source']}: {obj['error']}", highlight=False)
+            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+        if failed:
+            raise typer.Exit(1)
+        return
+    from infoscope.analyze.persist import analyze_stored, pending_documents
+    from infoscope.ingest.run import ingest as run_ingest
+
+    s = store()
+    if inputs:
+        summary = run_ingest(s, inputs, opts)
+        out.print(
+            f"ingested {summary.ingested} · duplicates {summary.duplicates} · skipped {summary.skipped} · "
+            f"failed {summary.failed}"
+        )
+    todo = pending_documents(s, everything=all_)
+    with progress("analysing", total=len(todo)) as bar:
+        result = analyze_stored(s, todo, on_doc=lambda _d, _ok: bar.update(0, advance=1))
+    s.close()
+    out.print(
+        f"[{'green' if not result.failed else 'red'}]analysed {result.analyzed}[/] · failed {result.failed} · "
+        + " · ".join(f"{k} {v}" for k, v in result.items.items())
+    )
+    for doc_id, reason in result.errors[:10]:
+        err.print(f"[red]failed[/] {doc_id}: {reason}", highlight=False)
+    if result.failed:
+        raise typer.Exit(1)
+
+
+@events_app.command("classify")
+def events_classify(
+    file: Annotated[
+        str,
+        typer.Argument(
+            help="TSV lines id<TAB>text (or - for stdin); a first line starting with 'id' is a header."
+        ),
+    ],
+) -> None:
+    """Print id<TAB>event type<TAB>sub-event type for the main event of each text (ACLED names)."""
+    from infoscope.analyze.events import classify
+
+    if file == "-":
+        lines = sys.stdin
+    else:
+        path = Path(file)
+        if not path.is_file():
+            raise InfoscopeError(f"no such file: {file}")
+        lines = path.open(encoding="utf-8")
+    bad = 0
+    for n, line in enumerate(lines, start=1):
+        line = line.rstrip("\n").rstrip("\r")
+        if not line.strip() or (n == 1 and line.lower().startswith("id")):
+            continue
+        ident, sep, text = line.partition("\t")
+        if not sep:
+            bad += 1
+            err.print(f"[red]line {n}:[/] expected id<TAB>text", highlight=False)
+            continue
+        etype, subtype = classify(text)
+        sys.stdout.write(f"{ident}\t{etype}\t{subtype}\n")
+    if bad:
         raise typer.Exit(1)
 
 

@@ -170,4 +170,17 @@ class Event(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
 
 
-LEDGER_TABLES: tuple[type[Base], ...] = (Source, Document, Span, Annotation, Event)
+class DocumentAnalysis(Base):
+    """That a document went through the analysis pipeline, which version, and how it ended.
+
+    ``version`` hashes the annotators' code and resources, so a changed pipeline re-analyses
+    stale documents; ``error`` keeps a one-line reason when one document could not be analysed.
+    """
+
+    __tablename__ = "document_analyses"
+
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[str] = mapped_column(String(40))
+    analyzed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    items: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)

@@ -198,6 +198,39 @@ def _stream_table(stream: IO[bytes], origin: str, suffix: str, opts: IngestOptio
 # --- storing ------------------------------------------------------------------------------
 
 
+def resolve_source(doc: IncomingDocument, opts: IngestOptions) -> SourceInfo:
+    """Who published ``doc``: the forced source, the input's own, the registry, the URL's domain."""
+    reg = opts.registry
+    domain = urlparse(doc.url).hostname if doc.url else None
+    if opts.source:
+        return reg.find(opts.source) or SourceInfo(name=opts.source)
+    if doc.source is not None:
+        return reg.find(doc.source.name, doc.source.domain) or doc.source
+    if doc.source_name:
+        return reg.find(doc.source_name) or SourceInfo(
+            name=doc.source_name, domain=bare_domain(domain) if domain else None
+        )
+    if domain:
+        return reg.find(domain=domain) or SourceInfo(
+            name=bare_domain(domain), kind="outlet", domain=bare_domain(domain)
+        )
+    return UNKNOWN_SOURCE
+
+
+def document_id(doc: IncomingDocument, opts: IngestOptions) -> str:
+    """The id the document has (or would have) in the store."""
+    return make_id("doc", source_id(resolve_source(doc, opts)), content_hash(doc.text))
+
+
+def source_id(info: SourceInfo) -> str:
+    return make_id("src", info.name.casefold().strip())
+
+
+def normalised_text(text: str) -> str:
+    """Stored text has Unix line ends, so offsets mean the same on every platform."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 # Built once: statements with bound parameters compile once and are reused from the cache.
 _SEEN_TEXT = (
     select(Document.url)
@@ -230,24 +263,10 @@ class DocumentWriter:
             return c.execute(select(Document.id).where(Document.url == url)).first() is not None
 
     def resolve_source(self, doc: IncomingDocument) -> SourceInfo:
-        reg = self.opts.registry
-        domain = urlparse(doc.url).hostname if doc.url else None
-        if self.opts.source:
-            return reg.find(self.opts.source) or SourceInfo(name=self.opts.source)
-        if doc.source is not None:
-            return reg.find(doc.source.name, doc.source.domain) or doc.source
-        if doc.source_name:
-            return reg.find(doc.source_name) or SourceInfo(
-                name=doc.source_name, domain=bare_domain(domain) if domain else None
-            )
-        if domain:
-            return reg.find(domain=domain) or SourceInfo(
-                name=bare_domain(domain), kind="outlet", domain=bare_domain(domain)
-            )
-        return UNKNOWN_SOURCE
+        return resolve_source(doc, self.opts)
 
     def _ensure_source(self, conn: Connection, info: SourceInfo) -> str:
-        sid = make_id("src", info.name.casefold().strip())
+        sid = source_id(info)
         if sid in self._sources:
             return sid
         row = conn.execute(select(Source).where(Source.id == sid)).first()
@@ -267,7 +286,7 @@ class DocumentWriter:
 
     def write(self, doc: IncomingDocument) -> tuple[str, str]:
         """Store ``doc``; returns (status, reason) with status ingested, duplicate, skipped or failed."""
-        text = doc.text.replace("\r\n", "\n").replace("\r", "\n")
+        text = normalised_text(doc.text)
         if not text.strip():
             return "skipped", "empty"
         if len(text) > self.opts.max_text_chars:

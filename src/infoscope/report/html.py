@@ -13,13 +13,14 @@ from sqlalchemy import select
 
 from infoscope.model import Document, Source
 from infoscope.store import Store
-from infoscope.store.queries import stats
+from infoscope.store.queries import stats, tallies
 
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
 h1{font-size:1.6rem}h2{font-size:1.15rem;margin-top:2rem;border-bottom:1px solid #ddd}
 table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.2rem .6rem;text-align:left;border-bottom:1px solid #eee}
 td.n{text-align:right;font-variant-numeric:tabular-nums}.grid{display:flex;flex-wrap:wrap;gap:2rem}
+.inconsistent{color:#b00;font-weight:bold}.consistent{color:#070}q{color:#333}
 .bar{background:#4a7bb7;height:.7rem;display:inline-block}small{color:#666}
 """
 
@@ -36,6 +37,10 @@ def _table(title: str, counts: dict[str, int], limit: int = 30) -> str:
     return f"<div><h2>{escape(title)}</h2><table>{rows}</table></div>"
 
 
+def _clip(text: str, n: int = 400) -> str:
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
 def write_report(store: Store, folder: Path) -> Path:
     """Write ``index.html`` into ``folder`` (created if needed) and return its path."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -47,6 +52,15 @@ def write_report(store: Store, folder: Path) -> Path:
             .order_by(Document.published_at.is_(None), Document.published_at, Document.id)
             .limit(500)
         ).all()
+    tally_rows = "".join(
+        f"<tr><td>{escape(t['source'])}</td><td>{escape(t.get('title') or '')}</td>"
+        f"<td>{escape(str(t.get('counted') or ''))}</td><td class=n>{escape(str(t.get('value')))}</td>"
+        f"<td class='{escape(str((t.get('check') or {}).get('status', '')))}'>"
+        f"{escape(str((t.get('check') or {}).get('status', '')))}</td>"
+        f"<td>{escape(str((t.get('check') or {}).get('detail') or ''))}</td>"
+        f"<td><q>{escape(_clip((t.get('evidence') or {}).get('text', '')))}</q></td></tr>"
+        for t in tallies(store)
+    )
     doc_rows = "".join(
         f"<tr><td>{escape(str(p)[:16]) if p else ''}</td><td>{escape(lang or '')}</td><td>{escape(src)}</td>"
         f"<td>{escape(t or '(untitled)')}</td><td>{escape(u or '')}</td></tr>"
@@ -66,6 +80,16 @@ def write_report(store: Store, folder: Path) -> Path:
 {_table("Events by year", data["events_by_year"])}
 {_table("Events by form", data["events_by_form"])}
 </div>
+<h2>Analysis</h2>
+<p><b>{data["analyzed_documents"]}</b> documents analysed ·
+{" · ".join(f"{escape(k)} {v}" for k, v in data["annotations"].items()) or "no annotations yet"}</p>
+<div class=grid>
+{_table("Event mentions by type", data["event_mentions_by_type"])}
+{_table("Places mentioned", data["places_mentioned"])}
+</div>
+<h2>Tallies stated in documents</h2>
+<table><tr><th>source</th><th>document</th><th>counted</th><th>value</th><th>check</th><th>detail</th>
+<th>evidence</th></tr>{tally_rows}</table>
 <h2>Documents</h2>
 <table><tr><th>published</th><th>lang</th><th>source</th><th>title</th><th>url</th></tr>{doc_rows}</table>
 </body></html>"""

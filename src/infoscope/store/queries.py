@@ -6,12 +6,14 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from infoscope.model import Document, Event, Source
+from infoscope.model import Annotation, Document, DocumentAnalysis, Event, Source
 from infoscope.store.engine import Store
 
 
-def _counts(session, column, *, limit: int | None = None) -> dict[str, int]:  # type: ignore[no-untyped-def]
+def _counts(session, column, *, where=None, limit: int | None = None) -> dict[str, int]:  # type: ignore[no-untyped-def]
     q = select(column, func.count()).group_by(column).order_by(func.count().desc(), column)
+    if where is not None:
+        q = q.where(where)
     if limit:
         q = q.limit(limit)
     return {("unknown" if k is None else str(k)): n for k, n in session.execute(q)}
@@ -40,4 +42,29 @@ def stats(store: Store) -> dict[str, Any]:
             "events_by_year": dict(sorted(_counts(s, year).items())),
             "events_by_type": _counts(s, Event.type),
             "events_by_form": _counts(s, Event.form),
+            "analyzed_documents": s.scalar(
+                select(func.count()).select_from(DocumentAnalysis).where(DocumentAnalysis.error.is_(None))
+            ),
+            "annotations": _counts(s, Annotation.layer),
+            "tallies": s.scalar(
+                select(func.count()).select_from(Annotation).where(Annotation.layer == "tallies")
+            ),
+            "event_mentions_by_type": _counts(s, Annotation.label, where=Annotation.layer == "events"),
+            "places_mentioned": _counts(s, Annotation.label, where=Annotation.layer == "places", limit=50),
         }
+
+
+def tallies(store: Store) -> list[dict[str, Any]]:
+    """Every tally found in a document, with its document and check, in document order."""
+    with store.sessions() as s:
+        rows = s.execute(
+            select(Annotation.value, Document.id, Document.title, Document.url, Source.name)
+            .join(Document, Document.id == Annotation.document_id)
+            .join(Source, Source.id == Document.source_id)
+            .where(Annotation.layer == "tallies")
+            .order_by(Document.published_at, Document.id, Annotation.id)
+        ).all()
+    return [
+        {"document": doc_id, "title": title, "url": url, "source": src, **value}
+        for value, doc_id, title, url, src in rows
+    ]

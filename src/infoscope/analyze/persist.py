@@ -1,0 +1,188 @@
+"""Running the pipeline over stored documents and storing what it finds, one document per transaction.
+
+Each item becomes an Annotation tied to a Span of the document (its own offsets, or its
+``evidence`` span for events and tallies). Re-analysing a document replaces its annotations
+whole, so a changed pipeline never leaves old and new results mixed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import delete, insert, select
+
+from infoscope.analyze.document import AnalysisDoc
+from infoscope.analyze.pipeline import CONTRACT_LAYERS, annotators, run
+from infoscope.ids import make_id
+from infoscope.model import Annotation, Document, DocumentAnalysis, Span, utcnow
+from infoscope.store import Store
+
+ANNOTATOR = "infoscope"
+
+
+@lru_cache(maxsize=1)
+def pipeline_version() -> str:
+    """A hash of the annotators' code and resources: changes whenever the pipeline does."""
+    h = hashlib.sha256()
+    folder = Path(__file__).parent
+    files = sorted([*folder.glob("*.py"), *folder.glob("resources/**/*")])
+    for f in files:
+        if f.is_file():
+            h.update(f.name.encode())
+            h.update(f.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def item_span(item: dict[str, Any]) -> tuple[int, int] | None:
+    if "start" in item and "end" in item:
+        return int(item["start"]), int(item["end"])
+    ev = item.get("evidence")
+    if isinstance(ev, dict) and "start" in ev:
+        return int(ev["start"]), int(ev["end"])
+    return None
+
+
+def _label(layer: str, item: dict[str, Any]) -> str | None:
+    """The value the ledger groups this item by (kept in a column so queries need no JSON)."""
+    if layer == "places":
+        value = item.get("name")
+    elif layer == "dates":
+        value = item.get("date")
+    elif layer == "quantities":
+        value = item.get("unit")
+    elif layer == "actors":
+        value = item.get("kind")
+    elif layer == "events":
+        value = "/".join(str(x) for x in (item.get("type"), item.get("subtype")) if x)
+    elif layer == "tallies":
+        value = item.get("counted")
+    else:
+        value = None
+    return None if value in (None, "") else str(value)[:200]
+
+
+@dataclass
+class AnalyzeSummary:
+    analyzed: int = 0
+    failed: int = 0
+    items: dict[str, int] = field(default_factory=dict)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "analyzed": self.analyzed,
+            "failed": self.failed,
+            "items": self.items,
+            "errors": [{"document": d, "error": e} for d, e in self.errors[:50]],
+        }
+
+
+def store_result(store: Store, doc_id: str, doc: AnalysisDoc) -> int:
+    """Replace the document's annotations with ``doc.layers``; returns the number of items."""
+    spans: dict[tuple[int, int], str] = {}
+    rows: list[dict[str, Any]] = []
+    for layer in CONTRACT_LAYERS:
+        for i, item in enumerate(doc.layers.get(layer, [])):
+            se = item_span(item)
+            span_id = None
+            if se is not None:
+                span_id = spans.setdefault(se, make_id("spn", doc_id, se[0], se[1]))
+            label = _label(layer, item)
+            rows.append(
+                {
+                    "id": make_id("ann", doc_id, layer, i, se),
+                    "document_id": doc_id,
+                    "span_id": span_id,
+                    "layer": layer,
+                    "label": None if label is None else str(label)[:200],
+                    "value": item,
+                    "annotator": ANNOTATOR,
+                }
+            )
+    with store.engine.begin() as conn:
+        conn.execute(delete(Annotation).where(Annotation.document_id == doc_id))
+        conn.execute(delete(Span).where(Span.document_id == doc_id))
+        conn.execute(delete(DocumentAnalysis).where(DocumentAnalysis.document_id == doc_id))
+        if spans:
+            conn.execute(
+                insert(Span),
+                [{"id": sid, "document_id": doc_id, "start": s, "end": e} for (s, e), sid in spans.items()],
+            )
+        if rows:
+            conn.execute(insert(Annotation), rows)
+        conn.execute(
+            insert(DocumentAnalysis),
+            [
+                {
+                    "document_id": doc_id,
+                    "version": pipeline_version(),
+                    "analyzed_at": utcnow(),
+                    "items": len(rows),
+                    "error": None,
+                }
+            ],
+        )
+    return len(rows)
+
+
+def pending_documents(store: Store, *, everything: bool = False) -> list[str]:
+    """Ids of documents to analyse: never analysed or analysed by another pipeline version."""
+    with store.sessions() as s:
+        q = select(Document.id).order_by(Document.id)
+        if not everything:
+            done = select(DocumentAnalysis.document_id).where(
+                DocumentAnalysis.version == pipeline_version(), DocumentAnalysis.error.is_(None)
+            )
+            q = q.where(Document.id.not_in(done))
+        return list(s.scalars(q))
+
+
+def analyze_stored(
+    store: Store, doc_ids: Iterable[str], on_doc: Callable[[str, bool], None] | None = None
+) -> AnalyzeSummary:
+    """Analyse stored documents; one failing document is recorded and the rest go on."""
+    annotators()  # load and check the pipeline once, before the first document
+    summary = AnalyzeSummary()
+    for doc_id in doc_ids:
+        with store.sessions() as s:
+            d = s.get(Document, doc_id)
+            if d is None:
+                continue
+            adoc = AnalysisDoc(
+                text=d.text, id=d.id, source=d.origin, language=d.language, published=d.published_at
+            )
+        try:
+            run(adoc)
+            store_result(store, doc_id, adoc)
+        except Exception as exc:  # one bad document never sinks the batch
+            reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
+            summary.failed += 1
+            summary.errors.append((doc_id, reason))
+            with store.engine.begin() as conn:
+                conn.execute(delete(DocumentAnalysis).where(DocumentAnalysis.document_id == doc_id))
+                conn.execute(
+                    insert(DocumentAnalysis),
+                    [
+                        {
+                            "document_id": doc_id,
+                            "version": pipeline_version(),
+                            "analyzed_at": utcnow(),
+                            "items": 0,
+                            "error": reason,
+                        }
+                    ],
+                )
+            if on_doc:
+                on_doc(doc_id, False)
+            continue
+        summary.analyzed += 1
+        for layer in CONTRACT_LAYERS:
+            summary.items[layer] = summary.items.get(layer, 0) + len(adoc.layers.get(layer, []))
+        if on_doc:
+            on_doc(doc_id, True)
+    return summary

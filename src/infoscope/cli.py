@@ -360,6 +360,72 @@ def import_events_cmd(
         raise typer.Exit(1)
 
 
+# --- link ----------------------------------------------------------------------------------
+
+
+@app.command()
+def link(
+    threshold: Annotated[
+        float, typer.Option(help="Near-copy threshold (estimated Jaccard of word 5-grams).")
+    ] = 0.5,
+    window_hours: Annotated[float, typer.Option(help="Coordination window in hours.")] = 48.0,
+    min_sources: Annotated[
+        int, typer.Option(help="Independent sources that make a cluster coordinated.")
+    ] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Build the cross-document ledger: near-copy clusters and coordinated publishing."""
+    import datetime as dt
+
+    from infoscope.link.clusters import ClusterSettings, build_clusters
+
+    if not 0 < threshold <= 1:
+        raise UsageError("--threshold must be in (0, 1]")
+    s = store()
+    settings = ClusterSettings(
+        threshold=threshold, window=dt.timedelta(hours=window_hours), min_sources=min_sources
+    )
+    with progress("clustering near-copies") as bar:
+        summary = build_clusters(s, settings, on_doc=lambda: bar.update(0, advance=1))
+    s.close()
+    if as_json:
+        print(json.dumps(summary.as_dict()))
+    else:
+        out.print(
+            f"[green]clusters {summary.clusters}[/] ({summary.clustered_documents} documents) · "
+            f"possibly coordinated {summary.coordinated}"
+        )
+
+
+@app.command()
+def clusters(
+    coordinated: Annotated[
+        bool, typer.Option("--coordinated", help="Only possibly coordinated clusters.")
+    ] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Near-copy clusters with the timeline of who published when."""
+    from infoscope.link.clusters import cluster_timelines
+
+    s = store()
+    data = cluster_timelines(s, coordinated_only=coordinated)
+    s.close()
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for c in data:
+        flag = "[bold red]possibly coordinated[/]" if c["coordinated"] else "near-copies"
+        out.print(
+            f"{flag} · {c['size']} documents · {c['independent_sources']} independent sources · "
+            f"{c['first_published']} → {c['last_published']}"
+        )
+        for t in c["timeline"]:
+            out.print(
+                f"   {t['published']}  {t['source']}  ({t['similarity']})  {t['title'] or ''}",
+                highlight=False,
+            )
+
+
 # --- stats, export, import-ledger, report -------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     Date,
     DateTime,
     Float,
@@ -184,3 +185,33 @@ class DocumentAnalysis(Base):
     analyzed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     items: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class Cluster(Base):
+    """Documents that carry the same text: near-copies (MinHash) or translations (embeddings).
+
+    ``coordinated`` flags a cluster published by ``min_sources`` or more independent sources
+    within the time window: a possible coordinated campaign, for a person to judge.
+    """
+
+    __tablename__ = "clusters"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # near_duplicate | cross_language
+    size: Mapped[int] = mapped_column(Integer)
+    sources: Mapped[int] = mapped_column(Integer)  # independent sources (one owner or domain counts once)
+    first_published: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    last_published: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    coordinated: Mapped[bool] = mapped_column(Boolean, default=False)
+    method: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ClusterMember(Base):
+    __tablename__ = "cluster_members"
+
+    cluster_id: Mapped[str] = mapped_column(ForeignKey("clusters.id", ondelete="CASCADE"), primary_key=True)
+    document_id: Mapped[str] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    similarity: Mapped[float | None] = mapped_column(Float)  # to the cluster's earliest document

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from infoscope.link.clusters import cluster_timelines
 from infoscope.model import Document, Source
 from infoscope.store import Store
 from infoscope.store.queries import stats, tallies
@@ -61,6 +62,19 @@ def write_report(store: Store, folder: Path) -> Path:
         f"<td><q>{escape(_clip((t.get('evidence') or {}).get('text', '')))}</q></td></tr>"
         for t in tallies(store)
     )
+    cluster_html = "".join(
+        f"<div class=cluster><p><b>{'possibly coordinated' if c['coordinated'] else 'near-copies'}</b>: "
+        f"{c['size']} documents from {c['independent_sources']} independent sources, "
+        f"{escape(str(c['first_published']))} → {escape(str(c['last_published']))}</p><table>"
+        + "".join(
+            f"<tr><td>{escape(str(t['published']))}</td><td>{escape(t['source'])}</td>"
+            f"<td>{escape(t['owner'] or '')}</td><td class=n>{t['similarity']}</td>"
+            f"<td>{escape(t['title'] or '')}</td></tr>"
+            for t in c["timeline"]
+        )
+        + "</table></div>"
+        for c in cluster_timelines(store)
+    )
     doc_rows = "".join(
         f"<tr><td>{escape(str(p)[:16]) if p else ''}</td><td>{escape(lang or '')}</td><td>{escape(src)}</td>"
         f"<td>{escape(t or '(untitled)')}</td><td>{escape(u or '')}</td></tr>"
@@ -90,6 +104,10 @@ def write_report(store: Store, folder: Path) -> Path:
 <h2>Tallies stated in documents</h2>
 <table><tr><th>source</th><th>document</th><th>counted</th><th>value</th><th>check</th><th>detail</th>
 <th>evidence</th></tr>{tally_rows}</table>
+<h2>Near-copies and coordinated publishing</h2>
+<p>{data["clusters"]} clusters of near-identical texts · {data["coordinated_clusters"]} possibly coordinated
+(three or more independent sources within 48 hours; outlets of one owner count once)</p>
+{cluster_html or "<p>none found (run <code>infoscope link</code>)</p>"}
 <h2>Documents</h2>
 <table><tr><th>published</th><th>lang</th><th>source</th><th>title</th><th>url</th></tr>{doc_rows}</table>
 </body></html>"""

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from infoscope.model import Annotation, Document, DocumentAnalysis, Event, Source
+from infoscope.model import Annotation, Cluster, Document, DocumentAnalysis, Event, Source
 from infoscope.store.engine import Store
 
 
@@ -42,6 +42,10 @@ def stats(store: Store) -> dict[str, Any]:
             "events_by_year": dict(sorted(_counts(s, year).items())),
             "events_by_type": _counts(s, Event.type),
             "events_by_form": _counts(s, Event.form),
+            "clusters": s.scalar(select(func.count()).select_from(Cluster)),
+            "coordinated_clusters": s.scalar(
+                select(func.count()).select_from(Cluster).where(Cluster.coordinated.is_(True))
+            ),
             "analyzed_documents": s.scalar(
                 select(func.count()).select_from(DocumentAnalysis).where(DocumentAnalysis.error.is_(None))
             ),

@@ -1,0 +1,1 @@
+"""Cross-document work: near-copies and coordination, event resolution, corroboration, tally checks."""

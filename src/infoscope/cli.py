@@ -40,6 +40,10 @@ db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 events_app = typer.Typer(help="Event typing.", no_args_is_help=True)
 app.add_typer(events_app, name="events")
+factchecks_app = typer.Typer(
+    help="Earlier fact-checks: import and match claims to them.", no_args_is_help=True
+)
+app.add_typer(factchecks_app, name="factchecks")
 
 out = Console()
 err = Console(stderr=True)
@@ -424,6 +428,94 @@ def clusters(
                 f"   {t['published']}  {t['source']}  ({t['similarity']})  {t['title'] or ''}",
                 highlight=False,
             )
+
+
+# --- fact-checks ---------------------------------------------------------------------------
+
+
+def read_id_text(path: str) -> list[tuple[str, str]]:
+    """Lines ``id<TAB>text`` (a header line starting with 'id' is skipped; quoted fields may span lines)."""
+    import csv
+
+    csv.field_size_limit(50_000_000)
+    if path == "-":
+        data = sys.stdin.read()
+    else:
+        p = Path(path)
+        if not p.is_file():
+            raise InfoscopeError(f"no such file: {path}")
+        data = p.read_text(encoding="utf-8", errors="replace")
+    import io
+
+    rows = []
+    for n, row in enumerate(csv.reader(io.StringIO(data, newline=""), delimiter="\t")):
+        if not row or not any(c.strip() for c in row):
+            continue
+        first = row[0].strip().lower()
+        if n == 0 and (first in ("", "id") or first.endswith("_id")):
+            continue  # header line
+        if len(row) < 2:
+            raise InfoscopeError(f"{path}: line {n + 1}: expected id<TAB>text")
+        rows.append((row[0].strip(), row[1]))
+    return rows
+
+
+@factchecks_app.command("import")
+def factchecks_import(
+    files: Annotated[list[Path], typer.Argument(help="ClaimReview JSON-LD, CSV or TSV files.")],
+) -> None:
+    """Import fact-checks into the ledger (again is a no-op)."""
+    from infoscope.factchecks.read import read_factchecks
+    from infoscope.factchecks.store import import_factchecks
+
+    s = store()
+    for f in files:
+        new, old = import_factchecks(s, read_factchecks(f), str(f))
+        out.print(f"{f}: [green]imported {new}[/] · already present {old}", highlight=False)
+    s.close()
+
+
+@factchecks_app.command("match")
+def factchecks_match(
+    queries: Annotated[
+        str, typer.Option("--queries", help="TSV id<TAB>text of claims to match (- for stdin).")
+    ],
+    factchecks: Annotated[
+        Path | None, typer.Option("--factchecks", help="Fact-checks file (default: those in the ledger).")
+    ] = None,
+    top: Annotated[int, typer.Option(help="Matches per query.")] = 5,
+    dense_weight: Annotated[float, typer.Option(help="Weight of the embedding score against BM25.")] = 0.6,
+) -> None:
+    """Print TREC run lines: query_id Q0 factcheck_id rank score infoscope."""
+    from infoscope.factchecks.match import FactCheckIndex
+    from infoscope.factchecks.read import read_factchecks
+
+    if top < 1:
+        raise UsageError("--top must be at least 1")
+    if factchecks is not None:
+        recs = list(read_factchecks(factchecks))
+    else:
+        from infoscope.factchecks.store import stored_factchecks
+
+        s = store()
+        recs = stored_factchecks(s)
+        s.close()
+    if not recs:
+        raise InfoscopeError(
+            "no fact-checks to match against (give --factchecks FILE or run factchecks import)"
+        )
+    qs = read_id_text(queries)
+    with progress("indexing fact-checks"):
+        index = FactCheckIndex(
+            [r.external_id or str(i) for i, r in enumerate(recs)],
+            [r.claim for r in recs],
+            [r.title for r in recs],
+        )
+    for (qid, _), cands in zip(
+        qs, index.search([t for _, t in qs], top=top, dense_weight=dense_weight), strict=True
+    ):
+        for rank, c in enumerate(cands, start=1):
+            sys.stdout.write(f"{qid} Q0 {c.id} {rank} {c.score:.4f} infoscope\n")
 
 
 # --- stats, export, import-ledger, report -------------------------------------------------------------

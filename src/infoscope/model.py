@@ -215,3 +215,22 @@ class ClusterMember(Base):
         ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     similarity: Mapped[float | None] = mapped_column(Float)  # to the cluster's earliest document
+
+
+class FactCheck(Base):
+    """An earlier fact-check: the claim it reviewed, its verdict and who published it."""
+
+    __tablename__ = "fact_checks"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    external_id: Mapped[str | None] = mapped_column(String(300), index=True)  # the id in the imported file
+    claim: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    rating: Mapped[str | None] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(2000))
+    publisher: Mapped[str | None] = mapped_column(String(300))
+    published_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    language: Mapped[str | None] = mapped_column(String(12))
+    origin: Mapped[str | None] = mapped_column(Text)  # file it came from
+    raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

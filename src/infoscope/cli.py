@@ -376,12 +376,14 @@ def link(
     min_sources: Annotated[
         int, typer.Option(help="Independent sources that make a cluster coordinated.")
     ] = 3,
+    tolerance_days: Annotated[int, typer.Option(help="Days two reports of one event may differ by.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Build the cross-document ledger: near-copy clusters and coordinated publishing."""
+    """Build the cross-document ledger: near-copies, coordination, events resolved across documents."""
     import datetime as dt
 
     from infoscope.link.clusters import ClusterSettings, build_clusters
+    from infoscope.link.resolve import build_ledger
 
     if not 0 < threshold <= 1:
         raise UsageError("--threshold must be in (0, 1]")
@@ -391,13 +393,20 @@ def link(
     )
     with progress("clustering near-copies") as bar:
         summary = build_clusters(s, settings, on_doc=lambda: bar.update(0, advance=1))
+        bar.update(0, description="resolving events")
+        ledger = build_ledger(s, tolerance_days=tolerance_days)
     s.close()
     if as_json:
-        print(json.dumps(summary.as_dict()))
+        print(json.dumps({**summary.as_dict(), "ledger": ledger.as_dict()}))
     else:
         out.print(
             f"[green]clusters {summary.clusters}[/] ({summary.clustered_documents} documents) · "
             f"possibly coordinated {summary.coordinated}"
+        )
+        out.print(
+            f"[green]ledger events {ledger.events}[/] from {ledger.mentions} mentions · "
+            f"corroborated {ledger.corroborated} · new from documents {ledger.document_events} · "
+            f"imported events with document evidence {ledger.attached_to_imported}"
         )
 
 

@@ -166,6 +166,8 @@ class Event(Base):
     topic: Mapped[str | None] = mapped_column(Text)
     notes: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="reported")
+    independent_sources: Mapped[int] = mapped_column(Integer, default=1)  # one owner/domain/copy counts once
+    mentions: Mapped[int] = mapped_column(Integer, default=1)
     source_id: Mapped[str | None] = mapped_column(ForeignKey("sources.id"), index=True)
     provenance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -234,3 +236,32 @@ class FactCheck(Base):
     origin: Mapped[str | None] = mapped_column(Text)  # file it came from
     raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class EventMention(Base):
+    """One report of a ledger event: a document's event item, or a row of imported event data.
+
+    Each mention keeps the values its source gave (participants, casualties, date, place), so
+    disagreements stay side by side with who said what, never averaged away.
+    """
+
+    __tablename__ = "event_mentions"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    event_id: Mapped[str | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    document_id: Mapped[str | None] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    annotation_id: Mapped[str | None] = mapped_column(ForeignKey("annotations.id", ondelete="CASCADE"))
+    source_id: Mapped[str | None] = mapped_column(ForeignKey("sources.id"), index=True)
+    type: Mapped[str | None] = mapped_column(String(60))
+    subtype: Mapped[str | None] = mapped_column(String(80))
+    date: Mapped[str | None] = mapped_column(String(32))
+    location: Mapped[str | None] = mapped_column(String(300))
+    country: Mapped[str | None] = mapped_column(String(2))
+    participants_low: Mapped[int | None] = mapped_column(Integer)
+    participants_high: Mapped[int | None] = mapped_column(Integer)
+    killed: Mapped[int | None] = mapped_column(Integer)
+    injured: Mapped[int | None] = mapped_column(Integer)
+    quote: Mapped[str | None] = mapped_column(Text)
+    values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)

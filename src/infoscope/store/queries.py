@@ -42,6 +42,10 @@ def stats(store: Store) -> dict[str, Any]:
             "events_by_year": dict(sorted(_counts(s, year).items())),
             "events_by_type": _counts(s, Event.type),
             "events_by_form": _counts(s, Event.form),
+            "corroborated_events": s.scalar(
+                select(func.count()).select_from(Event).where(Event.independent_sources >= 2)
+            ),
+            "events_by_status": _counts(s, Event.status),
             "clusters": s.scalar(select(func.count()).select_from(Cluster)),
             "coordinated_clusters": s.scalar(
                 select(func.count()).select_from(Cluster).where(Cluster.coordinated.is_(True))

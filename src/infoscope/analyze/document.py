@@ -24,6 +24,7 @@ class AnalysisDoc:
     layers: dict[str, Any] = field(default_factory=dict)  # annotator name -> its output
     _sentences: list[Segment] | None = field(default=None, repr=False)
     _paragraphs: list[Segment] | None = field(default=None, repr=False)
+    _starts: list[int] | None = field(default=None, repr=False)
 
     @property
     def paragraphs(self) -> list[Segment]:
@@ -39,8 +40,9 @@ class AnalysisDoc:
 
     def sentence_at(self, offset: int) -> Segment | None:
         """The sentence containing character ``offset``."""
-        starts = [s.start for s in self.sentences]
-        i = bisect.bisect_right(starts, offset) - 1
+        if self._starts is None:
+            self._starts = [s.start for s in self.sentences]
+        i = bisect.bisect_right(self._starts, offset) - 1
         if i >= 0 and self.sentences[i].start <= offset < self.sentences[i].end:
             return self.sentences[i]
         return None

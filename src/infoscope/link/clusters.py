@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
-from datasketch import MinHash, MinHashLSH
+from datasketch import LeanMinHash, MinHashLSH
 from sqlalchemy import delete, insert, select
 
 from infoscope.ids import make_id
@@ -25,6 +27,8 @@ from infoscope.store import Store
 _WORD = re.compile(r"\w+", re.UNICODE)
 SHINGLE = 5
 NUM_PERM = 128
+_MERSENNE = np.uint64((1 << 61) - 1)
+_MAX_HASH = np.uint64((1 << 32) - 1)
 
 
 @dataclass(frozen=True)
@@ -71,11 +75,42 @@ class ClusterSummary:
         }
 
 
-def shingles(text: str, k: int = SHINGLE) -> set[bytes]:
+def shingle_hashes(text: str, k: int = SHINGLE) -> np.ndarray:
+    """32-bit hashes of the text's word k-grams (case and punctuation ignored), unique and sorted.
+
+    Each word is hashed once (CRC-32, stable across processes) and k-grams are combined with
+    numpy, so a long document costs a few vector operations instead of one Python hash per shingle.
+    """
     words = _WORD.findall(text.casefold())
-    if len(words) < k:
-        return {" ".join(words).encode()} if words else set()
-    return {" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1)}
+    if not words:
+        return np.zeros(0, dtype=np.uint64)
+    wh = np.fromiter((zlib.crc32(w.encode("utf-8")) for w in words), dtype=np.uint64, count=len(words))
+    if len(wh) < k:
+        k = len(wh)
+    acc = np.zeros(len(wh) - k + 1, dtype=np.uint64)
+    for j in range(k):
+        acc = (acc * np.uint64(1_000_003) + wh[j : len(wh) - k + 1 + j]) & np.uint64(0xFFFFFFFF)
+    return np.unique(acc)
+
+
+@lru_cache(maxsize=4)
+def _permutations(num_perm: int) -> tuple[np.ndarray, np.ndarray]:
+    """Fixed random affine maps (seeded: the same on every run and every worker)."""
+    rng = np.random.default_rng(1)
+    a = rng.integers(1, 1 << 32, size=num_perm, dtype=np.uint64)
+    b = rng.integers(0, 1 << 32, size=num_perm, dtype=np.uint64)
+    return a, b
+
+
+def _signatures(hash_sets: list[np.ndarray], num_perm: int) -> list[LeanMinHash]:
+    """MinHash signatures computed with numpy from 32-bit shingle hashes (no uint64 overflow:
+    a, b and h are below 2^32)."""
+    a, b = _permutations(num_perm)
+    out = []
+    for h in hash_sets:
+        phv = np.bitwise_and((np.outer(h, a) + b) % _MERSENNE, _MAX_HASH).min(axis=0)
+        out.append(LeanMinHash(seed=1, hashvalues=phv, scheme="legacy"))  # no permutation state to build
+    return out
 
 
 def independence_key(owner: str | None, domain: str | None, source_id: str) -> str:
@@ -136,21 +171,28 @@ def find_clusters(
     info: dict[str, DocInfo] = {}
     uf = _UnionFind()
     summary = ClusterSummary()
+    batch: list[tuple[DocInfo, np.ndarray]] = []
+
+    def flush() -> None:
+        for (doc, _), m in zip(batch, _signatures([sh for _, sh in batch], st.num_perm), strict=True):
+            for other in lsh.query(m):
+                if float(np.mean(hashes[other] == m.hashvalues)) >= st.threshold:
+                    uf.union(doc.id, other)
+            lsh.insert(doc.id, m)
+            hashes[doc.id] = m.hashvalues.copy()  # keep only the signature (1 KB), not the shingles
+            info[doc.id] = doc
+            if on_doc:
+                on_doc()
+        batch.clear()
+
     for doc, text in _documents(store):
         summary.documents += 1
-        sh = shingles(text)
-        if not sh:
-            continue
-        m = MinHash(num_perm=st.num_perm)
-        m.update_batch(list(sh))
-        for other in lsh.query(m):
-            if float(np.mean(hashes[other] == m.hashvalues)) >= st.threshold:
-                uf.union(doc.id, other)
-        lsh.insert(doc.id, m)
-        hashes[doc.id] = m.hashvalues.copy()  # keep only the signature (1 KB), not the shingles
-        info[doc.id] = doc
-        if on_doc:
-            on_doc()
+        sh = shingle_hashes(text)
+        if len(sh):
+            batch.append((doc, sh))
+        if len(batch) >= 1000:
+            flush()
+    flush()
     groups: dict[str, list[str]] = {}
     for doc_id in uf.parent:
         groups.setdefault(uf.find(doc_id), []).append(doc_id)

@@ -439,6 +439,25 @@ def clusters(
             )
 
 
+@app.command("tallies")
+def tallies_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
+    """Tallies stated in documents: their arithmetic check and what the ledger holds for the same period."""
+    from infoscope.link.tallies import verify_tallies
+
+    s = store()
+    data = verify_tallies(s)
+    s.close()
+    if as_json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+        return
+    for t in data:
+        arith = (t.get("arithmetic") or {}).get("status", "unchecked")
+        colour = "red" if arith == "inconsistent" else "green" if arith == "consistent" else "yellow"
+        out.print(f"[bold]{t['source']}[/]: [{colour}]{arith}[/] · {t['detail']}", highlight=False)
+        if (t.get("evidence") or {}).get("text"):
+            out.print(f"   “{t['evidence']['text'][:300]}”", highlight=False)
+
+
 # --- fact-checks ---------------------------------------------------------------------------
 
 

@@ -58,7 +58,7 @@ def test_acled_columns_without_mapping(tmp_path: Path, store):
     assert summary.reasons == {"unrecognised date": 1}
     st = stats(store)
     assert st["events_by_country"] == {"DE": 1, "FR": 1}
-    assert st["events_by_form"]["car_march"] == 1
+    assert st["events_by_form"]["car march"] == 1
     from sqlalchemy import select
 
     from infoscope.model import Event
@@ -87,9 +87,9 @@ def test_mapping_errors_are_clear(tmp_path: Path, store):
 @pytest.mark.parametrize(
     "text,form",
     [
-        ("Autokorso für den Frieden", "car_march"),
+        ("Autokorso für den Frieden", "car march"),
         ("Stille Mahnwache", "vigil"),
-        ("Автопробег в поддержку", "car_march"),
+        ("Автопробег в поддержку", "car march"),
         ("Rassemblement place de la République", "rally"),
         ("Kundgebung und Aufzug", "march"),
         ("Lesung im Park", None),

@@ -174,3 +174,30 @@ def test_near_copies_count_once(store):
         paris = s.scalars(select(Event).where(Event.location == "Paris")).one()
     # doc_0 (Group One) + {doc_1, doc_2} one copy cluster = 2 independent sources
     assert paris.independent_sources == 2
+
+
+def test_undated_reports_stay_mentions_without_an_event(store):
+    _setup(store)
+    with store.session() as s:
+        s.add(
+            Annotation(
+                id="ann_x",
+                document_id="doc_3",
+                layer="events",
+                value={
+                    "type": "Protests",
+                    "subtype": "Peaceful protest",
+                    "date": None,
+                    "place": {"name": "Paris", "country": "FR"},
+                    "participants": {},
+                    "killed": None,
+                    "injured": None,
+                    "evidence": {"start": 0, "end": 4, "text": "text"},
+                },
+            )
+        )
+    summary = build_ledger(store)
+    assert summary.undated == 1 and summary.events == 2
+    with store.sessions() as s:
+        row = s.scalars(select(EventMention).where(EventMention.annotation_id == "ann_x")).one()
+    assert row.event_id is None and row.quote == "text"

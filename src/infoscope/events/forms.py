@@ -13,12 +13,12 @@ import re
 # form -> regular expression over lower-cased text; the first form that matches wins
 FORMS: tuple[tuple[str, str], ...] = (
     (
-        "car_march",
+        "car march",
         r"(?:auto-?korso|\bcar (?:march|rally|parade|convoy)|\bmotorcade|\bconvoy|\bkonvoi"
         r"|cortège (?:de|automobile)|défilé de voitures|\bавтопробег|\bавтоколонн|\baraç konvoy"
         r"|\bkonvoy)",
     ),
-    ("bike_ride", r"(?:fahrrad(?:demo|korso)|\bcritical mass|\bbike ride|\bвелопробег)"),
+    ("bike ride", r"(?:fahrrad(?:demo|korso)|\bcritical mass|\bbike ride|\bвелопробег)"),
     ("vigil", r"(?:mahnwache|lichterkette|\bvigil|\bveillée|\bбдени|\bnöbet|\bgedenk|\bcommemorat|\banma\b)"),
     (
         "march",

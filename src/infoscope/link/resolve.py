@@ -297,6 +297,7 @@ def _city(location: str | None) -> str | None:
 @dataclass
 class ResolveSummary:
     mentions: int = 0
+    undated: int = 0  # document mentions without a date: kept, attached to no event
     events: int = 0
     document_events: int = 0
     attached_to_imported: int = 0
@@ -311,11 +312,34 @@ def _most_common(values: Iterable[Any]) -> Any:
     return c.most_common(1)[0][0] if c else None
 
 
+def _mention_row(m: Mention, event_id: str | None) -> dict[str, Any]:
+    return {
+        "id": m.id,
+        "event_id": event_id,
+        "document_id": m.document_id,
+        "annotation_id": m.annotation_id,
+        "source_id": m.source_id,
+        "type": m.type,
+        "subtype": m.subtype,
+        "date": m.date_text,
+        "location": m.location,
+        "country": m.country,
+        "participants_low": m.participants_low,
+        "participants_high": m.participants_high,
+        "killed": m.killed,
+        "injured": m.injured,
+        "quote": m.quote,
+        "values": m.values,
+    }
+
+
 def build_ledger(store: Store, tolerance_days: int = 1) -> ResolveSummary:
     """Resolve every mention into ledger events and count independent sources, in one transaction."""
     mentions = load_mentions(store)
-    clusters = resolve(mentions, tolerance_days)
-    summary = ResolveSummary(mentions=len(mentions))
+    # a report the ledger cannot place in time cannot be counted: it stays a mention without an event
+    undated = [m for m in mentions if m.date is None and m.event_id is None]
+    clusters = resolve([m for m in mentions if m.date is not None or m.event_id is not None], tolerance_days)
+    summary = ResolveSummary(mentions=len(mentions), undated=len(undated))
     now = utcnow()
     with store.engine.begin() as conn:
         reviewed = dict(conn.execute(select(Event.id, Event.status).where(Event.status.in_(REVIEWED))).all())
@@ -390,27 +414,7 @@ def build_ledger(store: Store, tolerance_days: int = 1) -> ResolveSummary:
                         "created_at": now,
                     }
                 )
-            for m in ms:
-                mention_rows.append(
-                    {
-                        "id": m.id,
-                        "event_id": event_id,
-                        "document_id": m.document_id,
-                        "annotation_id": m.annotation_id,
-                        "source_id": m.source_id,
-                        "type": m.type,
-                        "subtype": m.subtype,
-                        "date": m.date_text,
-                        "location": m.location,
-                        "country": m.country,
-                        "participants_low": m.participants_low,
-                        "participants_high": m.participants_high,
-                        "killed": m.killed,
-                        "injured": m.injured,
-                        "quote": m.quote,
-                        "values": m.values,
-                    }
-                )
+            mention_rows.extend(_mention_row(m, event_id) for m in ms)
         if new_events:
             conn.execute(insert(Event), new_events)
         # imported events: back to one mention each, then the few that gained evidence
@@ -430,6 +434,7 @@ def build_ledger(store: Store, tolerance_days: int = 1) -> ResolveSummary:
                         status=u["status"],
                     )
                 )
+        mention_rows.extend(_mention_row(m, None) for m in undated)
         for i in range(0, len(mention_rows), 1000):
             conn.execute(insert(EventMention), mention_rows[i : i + 1000])
     summary.events = len(clusters)

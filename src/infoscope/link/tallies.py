@@ -30,7 +30,7 @@ EVENT_UNITS = {
     "protest",
     "demonstration",
     "action",
-    "car_march",
+    "car march",
     "vigil",
     "gathering",
     "march",

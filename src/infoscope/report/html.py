@@ -12,9 +12,10 @@ from pathlib import Path
 from sqlalchemy import select
 
 from infoscope.link.clusters import cluster_timelines
+from infoscope.link.tallies import verify_tallies
 from infoscope.model import Document, Source
 from infoscope.store import Store
-from infoscope.store.queries import stats, tallies
+from infoscope.store.queries import ledger_events, stats
 
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
@@ -42,6 +43,30 @@ def _clip(text: str, n: int = 400) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
+def _range(low: object, high: object) -> str:
+    if low is None and high is None:
+        return ""
+    return str(low) if low == high or high is None else f"{low}–{high}"
+
+
+def _event_block(e: dict) -> str:
+    rows = "".join(
+        f"<tr><td>{escape(r['source'] or '')}</td><td class=n>{escape(_range(r['participants']['low'], r['participants']['high']))}</td>"
+        f"<td class=n>{'' if r['killed'] is None else r['killed']}</td>"
+        f"<td class=n>{'' if r['injured'] is None else r['injured']}</td>"
+        f"<td><q>{escape(_clip(r['quote'] or '', 240))}</q></td></tr>"
+        for r in e["reports"]
+    )
+    where = ", ".join(x for x in (e["location"], e["country"]) if x)
+    return (
+        f"<div class=event><p><b>{escape(e['date'] or '?')} · {escape(where)} · {escape(e['subtype'] or e['type'] or '')}"
+        f"</b> · <span class=status>{escape(e['status'])}</span> · {e['independent_sources']} independent sources · "
+        f"participants {escape(_range(e['participants']['low'], e['participants']['high']) or 'not stated')}</p>"
+        f"<table><tr><th>source</th><th>participants</th><th>killed</th><th>injured</th><th>quote</th></tr>"
+        f"{rows}</table></div>"
+    )
+
+
 def write_report(store: Store, folder: Path) -> Path:
     """Write ``index.html`` into ``folder`` (created if needed) and return its path."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -55,13 +80,14 @@ def write_report(store: Store, folder: Path) -> Path:
         ).all()
     tally_rows = "".join(
         f"<tr><td>{escape(t['source'])}</td><td>{escape(t.get('title') or '')}</td>"
-        f"<td>{escape(str(t.get('counted') or ''))}</td><td class=n>{escape(str(t.get('value')))}</td>"
-        f"<td class='{escape(str((t.get('check') or {}).get('status', '')))}'>"
-        f"{escape(str((t.get('check') or {}).get('status', '')))}</td>"
-        f"<td>{escape(str((t.get('check') or {}).get('detail') or ''))}</td>"
+        f"<td class='{escape(str((t.get('arithmetic') or {}).get('status', '')))}'>"
+        f"{escape(str((t.get('arithmetic') or {}).get('status', '')))}</td>"
+        f"<td>{escape(str((t.get('arithmetic') or {}).get('detail') or ''))}</td>"
+        f"<td>{escape(t.get('detail') or '')}</td>"
         f"<td><q>{escape(_clip((t.get('evidence') or {}).get('text', '')))}</q></td></tr>"
-        for t in tallies(store)
+        for t in verify_tallies(store)
     )
+    event_html = "".join(_event_block(e) for e in ledger_events(store, limit=60, min_mentions=2))
     cluster_html = "".join(
         f"<div class=cluster><p><b>{'possibly coordinated' if c['coordinated'] else 'near-copies'}</b>: "
         f"{c['size']} documents from {c['independent_sources']} independent sources, "
@@ -102,8 +128,12 @@ def write_report(store: Store, folder: Path) -> Path:
 {_table("Places mentioned", data["places_mentioned"])}
 </div>
 <h2>Tallies stated in documents</h2>
-<table><tr><th>source</th><th>document</th><th>counted</th><th>value</th><th>check</th><th>detail</th>
+<table><tr><th>source</th><th>document</th><th>arithmetic</th><th>detail</th><th>against the ledger</th>
 <th>evidence</th></tr>{tally_rows}</table>
+<h2>Ledger events reported by several sources</h2>
+<p>{data["events"]} ledger events · {data["corroborated_events"]} corroborated by two or more independent sources.
+Disagreeing figures stay side by side with who gave them.</p>
+{event_html or "<p>none yet (run <code>infoscope analyze</code> and <code>infoscope link</code>)</p>"}
 <h2>Near-copies and coordinated publishing</h2>
 <p>{data["clusters"]} clusters of near-identical texts · {data["coordinated_clusters"]} possibly coordinated
 (three or more independent sources within 48 hours; outlets of one owner count once)</p>

@@ -6,7 +6,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from infoscope.model import Annotation, Cluster, Document, DocumentAnalysis, Event, Source
+from infoscope.model import Annotation, Cluster, Document, DocumentAnalysis, Event, EventMention, Source
 from infoscope.store.engine import Store
 
 
@@ -76,3 +76,61 @@ def tallies(store: Store) -> list[dict[str, Any]]:
         {"document": doc_id, "title": title, "url": url, "source": src, **value}
         for value, doc_id, title, url, src in rows
     ]
+
+
+def ledger_events(store: Store, *, limit: int = 100, min_mentions: int = 1) -> list[dict[str, Any]]:
+    """Ledger events with every mention: who reported what, values side by side.
+
+    Events with the most independent sources come first: they are the ones a reader can check.
+    """
+    with store.sessions() as s:
+        events = list(
+            s.scalars(
+                select(Event)
+                .where(Event.mentions >= min_mentions)
+                .order_by(Event.independent_sources.desc(), Event.mentions.desc(), Event.date_low, Event.id)
+                .limit(limit)
+            )
+        )
+        out = []
+        for e in events:
+            rows = s.execute(
+                select(EventMention, Source.name, Document.title, Document.url)
+                .outerjoin(Source, Source.id == EventMention.source_id)
+                .outerjoin(Document, Document.id == EventMention.document_id)
+                .where(EventMention.event_id == e.id)
+                .order_by(Source.name, EventMention.id)
+            ).all()
+            out.append(
+                {
+                    "id": e.id,
+                    "origin": e.origin,
+                    "type": e.type,
+                    "subtype": e.subtype,
+                    "form": e.form,
+                    "date": e.date,
+                    "country": e.country,
+                    "location": e.location,
+                    "status": e.status,
+                    "independent_sources": e.independent_sources,
+                    "mentions": e.mentions,
+                    "participants": {"low": e.participants_low, "high": e.participants_high},
+                    "killed": e.killed,
+                    "injured": e.injured,
+                    "reports": [
+                        {
+                            "source": name,
+                            "document": m.document_id,
+                            "title": title,
+                            "url": url,
+                            "participants": {"low": m.participants_low, "high": m.participants_high},
+                            "killed": m.killed,
+                            "injured": m.injured,
+                            "date": m.date,
+                            "quote": m.quote,
+                        }
+                        for m, name, title, url in rows
+                    ],
+                }
+            )
+    return out

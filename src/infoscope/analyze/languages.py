@@ -10,6 +10,7 @@ from infoscope.language import detect
 LAYER = "paragraph_languages"
 REQUIRES: tuple[str, ...] = ()
 MIN_CHARS = 40  # shorter paragraphs (datelines, bylines) take the document's language
+MIN_CONFIDENCE = 0.9  # a paragraph keeps the document's language unless the detector is sure
 
 
 def annotate(doc: AnalysisDoc) -> list[dict[str, Any]]:
@@ -20,6 +21,8 @@ def annotate(doc: AnalysisDoc) -> list[dict[str, Any]]:
         lang, prob = (None, 0.0)
         if p.end - p.start >= MIN_CHARS:
             lang, prob = detect(doc.text[p.start : p.end])
+            if lang != doc.language and prob < MIN_CONFIDENCE:
+                lang, prob = None, 0.0  # e.g. a short English paragraph guessed as Pidgin or Latin
         out.append(
             {
                 "start": p.start,

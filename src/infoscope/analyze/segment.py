@@ -19,6 +19,9 @@ class Segment(NamedTuple):
 
 _LINE = re.compile(r"[^\n]*\S[^\n]*")
 _END = re.compile(r"[.!?…。！？]+[\"'»”’)\]]*(?=\s+[\"'«“‘(\[]?[\dA-ZÀ-ÖØ-ÞА-ЯЁĞİŞÇÜÖÂÎÛ]|\s*$)")
+_ORDINAL_MONTH = re.compile(
+    r"\s+(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November|Dezember)\b"
+)
 ABBREVIATIONS = {
     # en
     "mr",
@@ -135,9 +138,10 @@ def sentences(text: str, within: Segment | None = None) -> list[Segment]:
         if chunk[m.start()] == "." and m.end() - m.start() == 1:
             word = re.search(r"([\w.]+)$", chunk[start : m.start()])
             w = word.group(1).lower() if word else ""
-            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()) or re.fullmatch(r"\d{1,2}", w):
-                # "Dr. Smith", "J. Smith", "12. Juli" (German ordinal dates) do not end a sentence
-                continue
+            if w in ABBREVIATIONS or (len(w) == 1 and w.isalpha()):
+                continue  # "Dr. Smith", "J. Smith" do not end a sentence
+            if re.fullmatch(r"\d{1,2}", w) and _ORDINAL_MONTH.match(chunk, m.end()):
+                continue  # "am 12. Juli" (a German ordinal date) does not end a sentence; "July 13. Then" does
         _add(out, chunk, start, end, lo)
         start = end
     _add(out, chunk, start, len(chunk), lo)

@@ -26,6 +26,7 @@ demo: $(VENV)/.stamp-run
 	$(BIN)/infoscope db upgrade
 	$(BIN)/infoscope ingest examples/demo/articles examples/demo/html examples/demo/feed.xml \
 		--sources examples/demo/sources.toml
+	$(BIN)/infoscope analyze
 	$(BIN)/infoscope import-events examples/demo/events.csv
 	$(BIN)/infoscope link
 	$(BIN)/infoscope report --html report

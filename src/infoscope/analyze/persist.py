@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import delete, insert, select
 
 from infoscope.analyze.document import AnalysisDoc
-from infoscope.analyze.pipeline import CONTRACT_LAYERS, annotators, run
+from infoscope.analyze.pipeline import CONTRACT_LAYERS, ORDER, annotators, run
 from infoscope.ids import make_id
 from infoscope.model import Annotation, Document, DocumentAnalysis, Span, utcnow
 from infoscope.store import Store
@@ -27,10 +27,12 @@ ANNOTATOR = "infoscope"
 
 @lru_cache(maxsize=1)
 def pipeline_version() -> str:
-    """A hash of the annotators' code and resources: changes whenever the pipeline does."""
+    """A hash of the annotators' code and resources: changes whenever what they find can change."""
     h = hashlib.sha256()
-    folder = Path(__file__).parent
-    files = sorted([*folder.glob("*.py"), *folder.glob("resources/**/*")])
+    here = Path(__file__).parent
+    files = [here / f"{name}.py" for name in (*ORDER, "document", "segment")]
+    files += sorted(here.glob("resources/**/*")) + sorted((here.parent / "geo").glob("*.py"))
+    files.append(here.parent / "language.py")
     for f in files:
         if f.is_file():
             h.update(f.name.encode())

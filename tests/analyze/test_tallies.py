@@ -197,3 +197,222 @@ def test_demo_kestria_post_54_rallies_add_up():
 def test_no_quantities_no_tallies():
     assert run("") == []
     assert run("Nothing to count here.") == []
+
+
+# ---------------------------------------------------------------- partial and complete breakdowns
+
+
+def status(t: dict) -> str:
+    return t["check"]["status"]
+
+
+PARTIAL = [
+    ("fr", "Ces rassemblements ont réuni environ 70 000 personnes, dont 25 000 à Paris et 8 000 à Lyon.", 70000, [(25000, "Paris"), (8000, "Lyon")], "37000"),
+    ("ru", "По данным правозащитников, задержаны более 5000 человек, из них около 1700 — в Москве и 750 — в Петербурге.", 5000, [(1700, "Москве"), (750, "Петербурге")], "2550"),
+    ("de", "An den Protesten beteiligten sich rund 45.000 Menschen, davon etwa 20.000 in Berlin und 9.000 in Hamburg.", 45000, [(20000, "Berlin"), (9000, "Hamburg")], "16000"),
+    ("en", "In total, about 90,000 people joined the protests in 17 cities, including 30,000 in Istanbul and 12,000 in Ankara.", 90000, [(30000, "Istanbul"), (12000, "Ankara")], "48000"),
+    ("uk", "Загалом в акціях взяли участь понад 50 тисяч людей, зокрема 20 тисяч у Варшаві та 8 тисяч у Берліні.", 50000, [(20000, "Варшаві"), (8000, "Берліні")], "22000"),
+    ("en", "Police said more than 3,000 people were detained, of whom 1,200 in Moscow and 900 in St Petersburg.", 3000, [(1200, "Moscow"), (900, "St Petersburg")], "900"),
+    ("ru", "В акциях приняли участие около 30 тысяч человек: в Москве — 18 тысяч, в Петербурге — 9 тысяч.", 30000, [(18000, "Москве"), (9000, "Петербурге")], "3000"),
+    ("uk", "Протягом тижня відбулося 40 акцій, з них 22 — у Польщі та 11 — у Німеччині.", 40, [(22, "Польщі"), (11, "Німеччині")], "7"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "text", "total", "expected", "rest"), PARTIAL)
+def test_a_breakdown_not_said_to_be_complete_only_has_to_fit_in_the_total(lang, text, total, expected, rest):
+    t = only(text, lang)
+    assert t["value"] == total and parts(t) == expected
+    assert status(t) == "consistent"
+    assert f"{rest} not broken down" in t["check"]["detail"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        (
+            "fr",
+            "Ces rassemblements ont réuni environ 70 000 personnes, dont 50 000 à Paris et 30 000 à Lyon.",
+        ),
+        ("en", "Organisers counted 40 rallies, including 25 in Germany and 20 in France."),
+        ("ru", "Всего прошло 40 акций, из них 25 — в Европе и 20 — в Северной Америке."),
+        ("de", "Insgesamt 300 Menschen wurden festgenommen, davon 200 in Berlin und 150 in Leipzig."),
+    ],
+)
+def test_a_partial_breakdown_larger_than_its_total_is_inconsistent(lang, text):
+    assert status(only(text, lang)) == "inconsistent"
+
+
+COMPLETE = [
+    ("ru", "По данным организаторов, состоялось 36 митингов в 9 странах, из них 14 — в Германии, 12 — во Франции, остальные 10 — в других странах.", "consistent"),
+    ("ru", "По данным организаторов, состоялось 36 митингов в 9 странах, из них 14 — в Германии, 12 — во Франции, а 7 — в других странах.", "inconsistent"),
+    ("de", "Insgesamt fanden 35 Kundgebungen statt, davon 15 in Berlin, 12 in Hamburg und 8 in anderen Städten.", "consistent"),
+    ("de", "Insgesamt fanden 35 Kundgebungen statt, davon 15 in Berlin, 12 in Hamburg und 10 in anderen Städten.", "inconsistent"),
+    ("fr", "Au total, 80 rassemblements ont eu lieu, dont 30 en Europe, 25 en Amérique du Nord et 30 ailleurs.", "inconsistent"),
+    ("en", "The group counted 30 protests in 2 countries: 18 in Germany and 10 in Austria.", "inconsistent"),
+    ("en", "Of the 52 vigils, 30 were held in Europe and 20 in Asia only.", "inconsistent"),
+    ("tr", "Almanya'da 12, Fransa'da 9 ve Avusturya'da 6 olmak üzere toplam 27 miting düzenlendi.", "consistent"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), COMPLETE)
+def test_a_complete_breakdown_must_add_up(lang, text, expected):
+    t = only(text, lang)
+    assert status(t) == expected, t["check"]
+    if expected == "inconsistent":
+        assert "complete" in t["check"]["detail"]
+
+
+def test_hedged_totals_of_a_complete_breakdown():
+    base = "Rund 45.000 Menschen demonstrierten, davon 20.000 in Berlin, 9.000 in Hamburg und {} in anderen Städten."
+    assert status(only(base.format("17.500"), "de")) == "consistent"  # 46,500: within 5% of "about 45,000"
+    assert status(only(base.format("22.000"), "de")) == "inconsistent"  # 51,000: 13% over
+    more = "More than 5,000 people were detained: 3,000 in Moscow, 1,000 in St Petersburg and {} elsewhere."
+    assert status(only(more.format("1,500"))) == "consistent"  # 5,500 is "more than 5,000"
+    assert status(only(more.format("500"))) == "inconsistent"  # 4,500 is not
+
+
+# ---------------------------------------------------------------- where the place or language stands
+
+
+def test_turkish_places_before_their_numbers():
+    t = only(
+        "Eylemlere toplam 60 bin kişi katıldı; İstanbul'da 35 bin, Ankara'da 15 bin kişi bir araya geldi.",
+        "tr",
+    )
+    assert (t["counted"], t["value"]) == ("person", 60000)
+    assert parts(t) == [(35000, "İstanbul"), (15000, "Ankara")]
+    assert status(t) == "consistent"
+    t = only("Eylemlere 60 bin kişi katıldı; bunların 35 bini İstanbul'da, 15 bini Ankara'da toplandı.", "tr")
+    assert parts(t) == [(35000, "İstanbul"), (15000, "Ankara")]
+    t = only(
+        "Hafta sonu 17 ülkede 54 miting düzenlendi; bunların 12'si Almanya'da, 9'u Fransa'da yapıldı.", "tr"
+    )
+    assert parts(t) == [(12, "Almanya"), (9, "Fransa")] and status(t) == "consistent"
+
+
+def test_places_before_numbers_in_german_and_russian():
+    t = only("Rund 40.000 Menschen demonstrierten, davon in Berlin 25.000 und in München 10.000.", "de")
+    assert parts(t) == [(25000, "Berlin"), (10000, "München")]
+    t = only("Всего прошло 40 акций, из них в Москве — 22, в Петербурге — 11.", "ru")
+    assert parts(t) == [(22, "Москве"), (11, "Петербурге")] and status(t) == "consistent"
+
+
+LANGUAGE_PARTS = [
+    ("ru", "Тему освещали 120 публикаций на 12 языках, в том числе 70 на русском и 35 на английском.", 120, ["ru", "en"], "consistent"),
+    ("tr", "Konu 90 haberde işlendi; bunların 60'ı Türkçe, 40'ı İngilizce yayımlandı.", 90, ["tr", "en"], "inconsistent"),
+    ("fr", "Le sujet a fait l'objet de 150 articles dans 15 langues, dont 90 en français et 75 en anglais.", 150, ["fr", "en"], "inconsistent"),
+    ("en", "The campaign was covered in 240 articles in 18 languages, 95 of them in English and 160 in Russian", 240, ["en", "ru"], "inconsistent"),
+    ("de", "Die Berichterstattung umfasste 210 Artikel in 16 Sprachen, darunter 120 auf Deutsch und 110 auf Englisch.", 210, ["de", "en"], "inconsistent"),
+    ("uk", "Тему висвітлили 80 публікацій, з них 50 українською та 20 англійською.", 80, ["uk", "en"], "consistent"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("lang", "text", "total", "codes", "expected"), LANGUAGE_PARTS)
+def test_articles_broken_down_by_language(lang, text, total, codes, expected):
+    t = only(text, lang)
+    assert (t["counted"], t["value"]) == ("article", total)
+    assert [p.get("language") for p in t["parts"]] == codes
+    assert status(t) == expected
+
+
+def test_statements_in_as_many_languages_as_the_scope_counts_must_add_up():
+    text = "The ministry issued 45 statements in 3 languages, 20 of them in English, 15 in Russian and {} in French."
+    assert status(only(text.format(10))) == "consistent"
+    t = only(text.format(8))
+    assert (t["counted"], status(t)) == ("statement", "inconsistent") and "(-2)" in t["check"]["detail"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "en",
+            "Of the 60 rallies, 25 were held in Europe, 20 in North America and 15 in the Middle East.",
+            ["EU", "NA", None],
+        ),
+        ("ru", "Всего прошло 40 акций, из них 25 — в Европе и 10 — в Северной Америке.", ["EU", "NA"]),
+        (
+            "tr",
+            "Yurt dışında toplam 54 miting düzenlendi; bunların 20'si Avrupa'da, 15'i Kuzey Amerika'da yapıldı.",
+            ["EU", "NA"],
+        ),
+        (
+            "fr",
+            "Au total, 80 rassemblements ont eu lieu, dont 30 en Europe et 25 en Amérique du Nord.",
+            ["EU", "NA"],
+        ),
+        (
+            "de",
+            "Insgesamt fanden 50 Kundgebungen statt, davon 30 in Europa und 12 in Nordamerika.",
+            ["EU", "NA"],
+        ),
+    ],
+)
+def test_region_parts_get_continents_not_countries(lang, text, expected):
+    america = text.index("Amer") if "Amer" in text else None
+    places = []
+    if america is not None:  # the places layer reads "America" in "North America" as the US
+        places = [
+            {
+                "text": text[america : america + 7],
+                "start": america,
+                "end": america + 7,
+                "name": "United States",
+                "country": "US",
+            }
+        ]
+    [t] = run(text, lang, places=places)
+    assert [p.get("continent") for p in t["parts"]] == expected
+    assert not any(p.get("country") == "US" for p in t["parts"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The 18 detainees, including 4 minors, were released on Sunday.",
+        "Three people, including two children, were killed in the strike on Halvik.",
+        "Aliens arrested during this operation are from the following five countries: Ecuador (1), Honduras (2), Mexico (17).",
+    ],
+)
+def test_breakdowns_of_victims_or_origins_are_not_tallies(text):
+    assert [t for t in run(text) if t["parts"]] == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        (
+            "en",
+            "Organisers counted 71 events, all in Germany and France: 40 in Germany and 38 in France.",
+            "inconsistent",
+        ),
+        (
+            "ru",
+            "Всего прошло 30 акций, все — в Германии и Австрии: 18 — в Германии и 10 — в Австрии.",
+            "inconsistent",
+        ),
+        (
+            "tr",
+            "Toplam 30 miting düzenlendi, tamamı Almanya ve Avusturya'da: 18'i Almanya'da, 10'u Avusturya'da.",
+            "inconsistent",
+        ),
+        (
+            "de",
+            "Insgesamt 30 Kundgebungen, alle in Deutschland und Österreich: 20 in Deutschland und 10 in Österreich.",
+            "consistent",
+        ),
+        # "all" that does not name the parts' places leaves the list open
+        (
+            "de",
+            "Insgesamt 30 Kundgebungen, alle in Europa: 18 in Deutschland und 10 in Österreich.",
+            "consistent",
+        ),
+        (
+            "en",
+            "Of the 30 rallies, 18 were held in Germany and 10 in Austria, all in German-speaking cities.",
+            "consistent",
+        ),
+    ],
+)
+def test_all_in_the_named_places_closes_the_list(lang, text, expected):
+    assert status(only(text, lang)) == expected

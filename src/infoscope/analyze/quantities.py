@@ -358,7 +358,7 @@ shell|munition|shells,missiles,rockets,drones,bombs,projectiles|снаряд*,р
 house|building|houses,homes,buildings|домов,здани*|будинк*|ev,evler*,bina*|maisons,bâtiments,logements|häuser,gebäude,häusern|ev*,bina*
 flag|object|flags|флаг*|прапор*|bayrak*|drapeaux|fahnen,flaggen|bayraq*
 signature|object|signatures|подпис*|підпис*|imza*|signatures|unterschriften|imza*
-post|article|posts,tweets,messages,videos|публикаций,постов,сообщени*,видео|дописів,повідомлен*,відео|paylaşım*,tweet*,video*|messages,tweets,vidéos|posts,tweets,videos,nachrichten|paylaşım*
+post|article|posts,tweets,messages,videos|постов,сообщени*,видео|дописів,повідомлен*,відео|paylaşım*,tweet*,video*|messages,tweets,vidéos|posts,tweets,videos,nachrichten|paylaşım*
 organisation|organisation|organisations,organizations,groups,associations|организаци*|організаці*|örgüt*,dernek*,kuruluş*|organisations,associations|organisationen,vereine,verbände|təşkilat*
 """
 _LANG_COLS = ("en", "ru", "uk", "tr", "fr", "de", "az")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -69,3 +70,28 @@ def test_bad_export_loads_nothing(store):
     with pytest.raises(InfoscopeError, match="line 3"):
         import_ledger(store, io.StringIO(good_header + src + "{not json\n"))
     assert _export(store).count("\n") == 1  # all or nothing: the source row was rolled back
+
+
+def test_users_and_tokens_never_travel_in_an_export(sqlite_url, tmp_path: Path):
+    from infoscope.web.accounts import create_token, create_user
+
+    s = open_store(sqlite_url)
+    create_user(s, "ana", "reviewer", "a long enough password")
+    create_token(s, "ana", "ci")
+    dump = _export(s)
+    s.close()
+    assert '"table": "users"' not in dump and '"table": "api_tokens"' not in dump
+    assert "argon2" not in dump
+
+
+def test_filtered_event_exports(tmp_path: Path):
+    db = f"sqlite:///{tmp_path / 'e.db'}"
+    assert run_cli("import-events", str(DEMO / "events.csv"), db=db).returncode == 0
+    geo = json.loads(run_cli("export", "--format", "geojson", "--country", "DE", db=db).stdout)
+    assert geo["type"] == "FeatureCollection" and geo["features"]
+    assert {f["properties"]["country"] for f in geo["features"]} == {"DE"}
+    acled = run_cli("export", "--format", "acled-csv", "--period", "2024-07", db=db).stdout.splitlines()
+    assert acled[0].startswith("event_id_cnty,event_date,year,event_type,sub_event_type")
+    assert len(acled) > 10
+    bad = run_cli("export", "--format", "xml", db=db)
+    assert bad.returncode == 2 and "unknown export format" in bad.stderr

@@ -393,15 +393,23 @@ def link(
     )
     with progress("clustering near-copies") as bar:
         summary = build_clusters(s, settings, on_doc=lambda: bar.update(0, advance=1))
+        bar.update(0, description="finding translations")
+        from infoscope.link.crosslang import build_translation_clusters
+
+        translations = build_translation_clusters(s)
         bar.update(0, description="resolving events")
         ledger = build_ledger(s, tolerance_days=tolerance_days)
     s.close()
     if as_json:
-        print(json.dumps({**summary.as_dict(), "ledger": ledger.as_dict()}))
+        print(
+            json.dumps(
+                {**summary.as_dict(), "cross_language_clusters": translations, "ledger": ledger.as_dict()}
+            )
+        )
     else:
         out.print(
             f"[green]clusters {summary.clusters}[/] ({summary.clustered_documents} documents) · "
-            f"possibly coordinated {summary.coordinated}"
+            f"possibly coordinated {summary.coordinated} · cross-language clusters {translations}"
         )
         out.print(
             f"[green]ledger events {ledger.events}[/] from {ledger.mentions} mentions · "
@@ -580,25 +588,61 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", help="jsonl: the full ledger, re-importable.")] = "jsonl",
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="jsonl (the whole ledger, re-importable; with a filter: "
+            "the filtered events), csv, geojson or acled-csv.",
+        ),
+    ] = "jsonl",
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="File to write (default stdout).")
     ] = None,
+    period: Annotated[str | None, typer.Option(help="2024, 2024-07 or FROM..TO (ISO dates).")] = None,
+    country: Annotated[str | None, typer.Option(help="ISO 3166-1 alpha-2 code.")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="ACLED event type.")] = None,
+    status: Annotated[
+        str | None, typer.Option(help="reported, corroborated, verified, disputed or rejected.")
+    ] = None,
+    language: Annotated[str | None, typer.Option(help="Language of the reporting documents.")] = None,
+    source: Annotated[str | None, typer.Option(help="Source name or id.")] = None,
 ) -> None:
-    """Export the ledger."""
+    """Export the ledger, or its events filtered as on the dashboard."""
     from infoscope.ledger.exchange import export_ledger
+    from infoscope.web.data import Filters
+    from infoscope.web.exports import FORMATS, export_events
 
-    if fmt != "jsonl":
-        raise UsageError(f"unknown export format {fmt!r} (available: jsonl)")
+    filters = {
+        "period": period,
+        "country": country,
+        "type": type_,
+        "status": status,
+        "language": language,
+        "source": source,
+    }
+    if fmt != "jsonl" and fmt not in FORMATS:
+        raise UsageError(
+            f"unknown export format {fmt!r} (available: jsonl, {', '.join(f for f in FORMATS if f != 'jsonl')})"
+        )
+    try:
+        flt = Filters(**filters)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from exc
+    whole_ledger = fmt == "jsonl" and not any(filters.values())
     s = store()
+
+    def write(fh) -> int:  # type: ignore[no-untyped-def]
+        return export_ledger(s, fh) if whole_ledger else export_events(s, fh, fmt, flt)
+
     if output:
         tmp = output.with_name(output.name + ".part")
         with tmp.open("w", encoding="utf-8", newline="\n") as fh:
-            n = export_ledger(s, fh)
+            n = write(fh)
         tmp.replace(output)  # never leave half an export under the real name
-        err.print(f"[green]exported {n} rows[/] to {output}")
+        err.print(f"[green]exported {n} {'rows' if whole_ledger else 'events'}[/] to {output}")
     else:
-        export_ledger(s, sys.stdout)
+        write(sys.stdout)
     s.close()
 
 
@@ -634,6 +678,79 @@ def report(
     index = write_report(s, html)
     s.close()
     out.print(f"[green]report written[/] to {index}")
+
+
+# --- web application: serve, users, tokens ------------------------------------------------------
+
+user_app = typer.Typer(help="People who sign in to the web application.", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+token_app = typer.Typer(help="Bearer tokens for the REST API.", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    public_read: Annotated[
+        bool | None,
+        typer.Option(
+            "--public-read/--no-public-read",
+            help="Let anonymous visitors read (default: $INFOSCOPE_PUBLIC_READ). Writing always needs a role.",
+        ),
+    ] = None,
+) -> None:
+    """Run the web application and REST API over the same store as the other commands."""
+    import uvicorn
+
+    from infoscope.web import create_app
+
+    if not 0 < port < 65536:
+        raise UsageError("--port must be 1..65535")
+    web = create_app(state.db, public_read=public_read)
+    err.print(f"[green]infoscope[/] serving {web.state.store.url.split('@')[-1]} on http://{host}:{port}")
+    uvicorn.run(web, host=host, port=port, log_level="info", proxy_headers=False)
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="The name to sign in with.")],
+    role: Annotated[str, typer.Option(help="viewer, contributor, reviewer or admin.")] = "viewer",
+    password: Annotated[
+        str | None, typer.Option(help="The password (asked for, hidden, when not given).")
+    ] = None,
+    no_password: Annotated[
+        bool, typer.Option("--no-password", help="An account for API tokens only.")
+    ] = False,
+) -> None:
+    """Add a person, or change the role (and password) of an existing one."""
+    from infoscope.web.accounts import create_user
+
+    if password is None and not no_password:
+        if not sys.stdin.isatty():
+            password = sys.stdin.readline().rstrip("\n") or None
+        else:
+            password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
+        if password is None:
+            raise UsageError("give --password, type one, or pass --no-password")
+    s = store()
+    p = create_user(s, name, role, None if no_password else password)
+    s.close()
+    out.print(f"[green]user {p.name}[/] has the role {p.role}", highlight=False)
+
+
+@token_app.command("create")
+def token_create(
+    name: Annotated[str, typer.Argument(help="The user the token acts as.")],
+    label: Annotated[str | None, typer.Option(help="What the token is for.")] = None,
+) -> None:
+    """Create an API token and print it once (only its hash is stored)."""
+    from infoscope.web.accounts import create_token
+
+    s = store()
+    token = create_token(s, name, label)
+    s.close()
+    print(token)
 
 
 def main() -> None:

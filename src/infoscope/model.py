@@ -265,3 +265,78 @@ class EventMention(Base):
     injured: Mapped[int | None] = mapped_column(Integer)
     quote: Mapped[str | None] = mapped_column(Text)
     values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+# --- web application: people, tokens, reviews, audit log -----------------------------------------
+
+USER_ROLES = ("viewer", "contributor", "reviewer", "admin")  # each role can do what the ones before can
+
+
+class User(Base):
+    """A person who signs in to the web application; the role decides what they may change.
+
+    Marked ``exchange: False``: password hashes never travel in a shared ledger export.
+    """
+
+    __tablename__ = "users"
+    __table_args__ = {"info": {"exchange": False}}
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    role: Mapped[str] = mapped_column(String(20), default="viewer")
+    password_hash: Mapped[str | None] = mapped_column(String(200))  # argon2; None: token-only account
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class ApiToken(Base):
+    """A bearer token for the REST API, stored as its SHA-256 only (shown once, at creation)."""
+
+    __tablename__ = "api_tokens"
+    __table_args__ = {"info": {"exchange": False}}
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    user_id: Mapped[str] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+class ReviewState(Base):
+    """The current review of one item (an event or a claim) with a version for optimistic locking.
+
+    No foreign key: document events are rebuilt by ``infoscope link`` under the same id, and a
+    review must outlive that rebuild.
+    """
+
+    __tablename__ = "review_states"
+
+    item_type: Mapped[str] = mapped_column(String(20), primary_key=True)  # event | claim
+    item_id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str | None] = mapped_column(Text)
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    reviewed_by: Mapped[str | None] = mapped_column(String(100))
+    reviewed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+
+
+class AuditEntry(Base):
+    """One change made by a person: who, when, what, old and new value, and why. Append-only.
+
+    Ids sort by time (``aud_<nanoseconds>_<random>``), so the primary key is the log's order.
+    """
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_item", "item_type", "item_id"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
+    actor: Mapped[str] = mapped_column(String(100))
+    action: Mapped[str] = mapped_column(String(40))  # review | contribute | user | token
+    item_type: Mapped[str] = mapped_column(String(20))
+    item_id: Mapped[str] = mapped_column(String(40))
+    field: Mapped[str | None] = mapped_column(String(60))
+    old_value: Mapped[str | None] = mapped_column(Text)
+    new_value: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)

@@ -28,7 +28,8 @@ BATCH = 500
 
 
 def _tables() -> list[Table]:
-    return [t for t in Base.metadata.sorted_tables if t.name != "alembic_version"]
+    """Tables that travel in an export: not users and tokens (``info={"exchange": False}``)."""
+    return [t for t in Base.metadata.sorted_tables if t.info.get("exchange", True)]
 
 
 def _encode(table: Table, row: Any) -> dict[str, Any]:

@@ -1,0 +1,1 @@
+"""Propaganda and manipulation analysis: corpora readers, task scorers and trained models."""

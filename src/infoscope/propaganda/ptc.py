@@ -1,0 +1,492 @@
+"""The Propaganda Techniques Corpus (SemEval-2020 Task 11): reading its files, features, models, commands.
+
+Offsets: the PTC label files count Unicode code points into the article text as Python reads it with
+``open(path, encoding="utf-8")``. The files hold no carriage returns, so universal-newline and
+``newline=""`` reads give the same string; byte offsets would not line up (checked on the 4,937 gold
+spans that follow a non-ASCII character: 99.7% start and end on a word boundary as code points,
+3% as bytes).
+
+Two steps, as in the public task: span identification (``spans``) finds propaganda stretches in raw
+articles; technique classification (``classify``) gives each given span one of the 14 labels.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+TECHNIQUES = (
+    "Appeal_to_Authority",
+    "Appeal_to_fear-prejudice",
+    "Bandwagon,Reductio_ad_hitlerum",
+    "Black-and-White_Fallacy",
+    "Causal_Oversimplification",
+    "Doubt",
+    "Exaggeration,Minimisation",
+    "Flag-Waving",
+    "Loaded_Language",
+    "Name_Calling,Labeling",
+    "Repetition",
+    "Slogans",
+    "Thought-terminating_Cliches",
+    "Whataboutism,Straw_Men,Red_Herring",
+)
+
+MODEL_DIR = Path(__file__).resolve().parents[1] / "models" / "ptc"
+_ARTICLE = re.compile(r"^article(\d+)\.txt$")
+
+
+# ---------------------------------------------------------------------------------------------- reading
+
+
+def read_articles(articles_dir: Path) -> dict[str, str]:
+    """Every ``article<ID>.txt`` in a folder, keyed by ID, read so that the label offsets line up."""
+    out: dict[str, str] = {}
+    for path in sorted(Path(articles_dir).iterdir()):
+        m = _ARTICLE.match(path.name)
+        if m:
+            out[m.group(1)] = path.read_text(encoding="utf-8")
+    return out
+
+
+def read_si_labels(path: Path) -> list[tuple[str, int, int]]:
+    """Rows ``id start end`` of a span-identification label file."""
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3:
+            rows.append((parts[0], int(parts[-2]), int(parts[-1])))
+    return rows
+
+
+def read_tc_labels(path: Path) -> list[tuple[str, str, int, int]]:
+    """Rows ``id technique start end`` (techniques may hold commas, never tabs); ``?`` stands for unknown."""
+    rows = []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 4:
+            rows.append((parts[0], parts[1], int(parts[2]), int(parts[3])))
+    return rows
+
+
+# ---------------------------------------------------------------------------------------------- features
+
+_WORD = re.compile(r"\w+(?:'\w+)?", re.UNICODE)
+FLAG = {
+    "america", "american", "americans", "nation", "national", "nations", "country", "patriot", "patriots",
+    "patriotic", "our", "we", "us", "flag", "freedom", "liberty", "sovereignty", "homeland", "people",
+    "god", "great", "again", "proud", "heritage",
+}  # fmt: skip
+FEAR = {
+    "threat", "threats", "danger", "dangerous", "fear", "terror", "terrorist", "terrorists", "kill",
+    "killed", "killing", "death", "die", "destroy", "destruction", "invasion", "invade", "crisis",
+    "catastrophe", "disaster", "war", "violence", "violent", "attack", "attacks", "risk", "chaos", "collapse",
+}  # fmt: skip
+AUTHORITY = {
+    "according", "experts", "expert", "said", "says", "scientists", "study", "professor", "dr",
+    "officials", "official", "report", "reported", "told", "stated", "pope", "president", "analyst",
+}  # fmt: skip
+DOUBT = {
+    "really", "whether", "question", "questions", "doubt", "claim", "claims", "claimed", "alleged",
+    "allegedly", "supposedly", "so-called", "credibility", "why", "how", "what", "?",
+}  # fmt: skip
+CAUSE = {"because", "cause", "caused", "causes", "result", "therefore", "thus", "so", "led", "blame", "due"}
+EXTREME = {
+    "all", "every", "never", "always", "nothing", "everything", "everyone", "nobody", "only", "most",
+    "biggest", "worst", "best", "greatest", "entire", "totally", "completely", "absolutely", "huge",
+    "massive", "million", "millions", "thousands", "ever", "single", "least", "enormous",
+}  # fmt: skip
+BW = {"either", "or", "only", "choice", "must", "no", "alternative", "if", "unless"}
+BANDWAGON = {"hitler", "nazi", "nazis", "fascist", "fascists", "everyone", "everybody", "majority", "stalin"}
+WHAT = {"what", "about", "but", "while", "yet", "hypocrisy", "hypocrite", "hypocritical"}
+LEXICONS = (FLAG, FEAR, AUTHORITY, DOUBT, CAUSE, EXTREME, BW, BANDWAGON, WHAT)
+
+
+def norm(text: str) -> str:
+    """Lower-cased words joined by one space: the form under which repeated phrases are compared."""
+    return " ".join(_WORD.findall(text.lower()))
+
+
+def line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The line(s) around a span: PTC articles carry roughly one sentence or paragraph per line."""
+    ls = text.rfind("\n", 0, start) + 1
+    le = text.find("\n", end)
+    return ls, (len(text) if le < 0 else le)
+
+
+@dataclass
+class SpanItem:
+    """One span to classify, with what the features need from its article."""
+
+    article: str
+    start: int
+    end: int
+    text: str
+    left: str  # the rest of its line before the span
+    right: str  # the rest of its line after the span
+    occurrences: int  # how often its normalised text occurs in the article (at word boundaries)
+    same_spans: int  # how many input spans of the article share its normalised text
+    position: float  # relative position in the article
+    line_share: float  # how much of its line the span covers
+
+
+def make_items(articles: dict[str, str], spans: Sequence[tuple[str, int, int]]) -> list[SpanItem]:
+    """Build the classification inputs for ``(article, start, end)`` rows (the order is kept)."""
+    per_art: dict[str, Counter] = defaultdict(Counter)
+    for a, s, e in spans:
+        per_art[a][norm(articles[a][s:e])] += 1
+    occ_cache: dict[tuple[str, str], int] = {}
+    norm_art: dict[str, str] = {}
+    items = []
+    for a, s, e in spans:
+        text = articles[a]
+        span = text[s:e]
+        key = norm(span)
+        if a not in norm_art:
+            norm_art[a] = " " + norm(text) + " "
+        if (a, key) not in occ_cache:
+            occ_cache[(a, key)] = norm_art[a].count(" " + key + " ") if key else 0
+        ls, le = line_bounds(text, s, e)
+        items.append(
+            SpanItem(
+                article=a,
+                start=s,
+                end=e,
+                text=span,
+                left=text[ls:s],
+                right=text[e:le],
+                occurrences=occ_cache[(a, key)],
+                same_spans=per_art[a][key],
+                position=s / max(1, len(text)),
+                line_share=(e - s) / max(1, le - ls),
+            )
+        )
+    return items
+
+
+def dense_features(items: Sequence[SpanItem]) -> np.ndarray:
+    """Hand-made numeric features: length, repetition counts, shape, lexicon hits."""
+    rows = []
+    for it in items:
+        words = _WORD.findall(it.text.lower())
+        n = max(1, len(words))
+        ctx = _WORD.findall((it.left + " " + it.right).lower())
+        caps = sum(1 for w in _WORD.findall(it.text) if w[:1].isupper())
+        row = [
+            math.log1p(len(it.text)),
+            math.log1p(len(words)),
+            float(len(words) == 1),
+            float(len(words) == 2),
+            float(len(words) >= 8),
+            math.log1p(it.occurrences),
+            float(it.occurrences >= 2),
+            float(it.occurrences >= 3),
+            math.log1p(it.same_spans),
+            float(it.same_spans >= 2),
+            it.position,
+            it.line_share,
+            float(it.line_share > 0.9),
+            caps / n,
+            float(it.text.isupper()),
+            float("!" in it.text),
+            float("?" in it.text),
+            float("?" in it.right[:3] or "?" in it.text),
+            float('"' in it.left[-2:] or "“" in it.left[-2:]),
+            float(it.text[:1] in "\"“'"),
+            float(not it.left.strip()),
+            float(not it.right.strip(" .!?\"'")),
+        ]
+        for lex in LEXICONS:
+            row.append(sum(w in lex for w in words) / n)
+            row.append(float(any(w in lex for w in ctx)))
+        rows.append(row)
+    return np.asarray(rows, dtype=np.float64)
+
+
+def span_texts(items: Sequence[SpanItem]) -> list[str]:
+    return [it.text for it in items]
+
+
+def context_texts(items: Sequence[SpanItem]) -> list[str]:
+    """Left and right context marked so that the model can tell them from the span."""
+    lefts = [" ".join("L_" + w for w in _WORD.findall(it.left.lower())[-6:]) for it in items]
+    rights = [" ".join("R_" + w for w in _WORD.findall(it.right.lower())[:6]) for it in items]
+    return [f"{a} {b} {it.left} {it.right}" for a, b, it in zip(lefts, rights, items, strict=True)]
+
+
+class TCFeaturizer:
+    """Span words, span characters, context words and the dense features, stacked into one sparse matrix."""
+
+    def __init__(self, min_df: int = 2) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import StandardScaler
+
+        self.span_words = TfidfVectorizer(
+            ngram_range=(1, 2), min_df=min_df, sublinear_tf=True, lowercase=True
+        )
+        self.span_chars = TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 5), min_df=min_df, sublinear_tf=True, max_features=60000
+        )
+        self.context = TfidfVectorizer(
+            ngram_range=(1, 2), min_df=min_df, sublinear_tf=True, max_features=60000
+        )
+        self.scaler = StandardScaler()
+
+    def fit_transform(self, items: Sequence[SpanItem]) -> sparse.csr_matrix:
+        st = span_texts(items)
+        ct = context_texts(items)
+        return sparse.hstack(
+            [
+                self.span_words.fit_transform(st),
+                self.span_chars.fit_transform(st),
+                0.5 * self.context.fit_transform(ct),
+                sparse.csr_matrix(self.scaler.fit_transform(dense_features(items))),
+            ]
+        ).tocsr()
+
+    def transform(self, items: Sequence[SpanItem]) -> sparse.csr_matrix:
+        st = span_texts(items)
+        ct = context_texts(items)
+        return sparse.hstack(
+            [
+                self.span_words.transform(st),
+                self.span_chars.transform(st),
+                0.5 * self.context.transform(ct),
+                sparse.csr_matrix(self.scaler.transform(dense_features(items))),
+            ]
+        ).tocsr()
+
+
+def assign_labels(items: Sequence[SpanItem], proba: np.ndarray, classes: Sequence[str]) -> list[str]:
+    """Most likely label per span; a span given k times gets its k most likely distinct labels."""
+    order = np.argsort(-proba, axis=1)
+    seen: Counter = Counter()
+    out = []
+    for i, it in enumerate(items):
+        k = seen[(it.article, it.start, it.end)]
+        seen[(it.article, it.start, it.end)] += 1
+        out.append(str(classes[order[i, min(k, proba.shape[1] - 1)]]))
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- technique model
+
+
+def fit_tc(
+    items: Sequence[SpanItem], labels: Sequence[str], alpha: float = 1e-4, seed: int = 0
+) -> dict[str, Any]:
+    """Train the technique classifier: a logistic regression fitted by averaged SGD (fast on 2 shared cores)."""
+    from sklearn.linear_model import SGDClassifier
+
+    feat = TCFeaturizer()
+    X = feat.fit_transform(items)
+    clf = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=50, tol=None, average=True, random_state=seed)
+    clf.fit(X, np.asarray(labels))
+    return {"featurizer": feat, "clf": clf}
+
+
+def predict_tc(model: dict[str, Any], items: Sequence[SpanItem]) -> tuple[list[str], np.ndarray]:
+    """Labels (duplicates of a span get distinct labels) and the probability matrix."""
+    if not items:
+        return [], np.zeros((0, len(TECHNIQUES)))
+    proba = model["clf"].predict_proba(model["featurizer"].transform(items))
+    return assign_labels(items, proba, list(model["clf"].classes_)), proba
+
+
+# ---------------------------------------------------------------------------------------------- span model
+
+
+def sentence_candidates(text: str) -> list[tuple[int, int]]:
+    """Sentences (the project's segmenter) trimmed of edge whitespace: the span candidates."""
+    from infoscope.analyze.segment import paragraphs, sentences
+
+    out = []
+    for p in paragraphs(text):
+        for seg in sentences(text, p):
+            s, e = seg.start, seg.end
+            while s < e and text[s].isspace():
+                s += 1
+            while e > s and text[e - 1].isspace():
+                e -= 1
+            if e - s >= 2:
+                out.append((s, e))
+    return out
+
+
+def si_dense(text: str, spans: Sequence[tuple[int, int]]) -> np.ndarray:
+    """Shape and lexicon features of candidate sentences, plus whether a phrase of it repeats in the article."""
+    first_nl = text.find("\n")
+    low = " " + norm(text) + " "
+    rows = []
+    for s, e in spans:
+        t = text[s:e]
+        words = _WORD.findall(t.lower())
+        n = max(1, len(words))
+        tri = [" ".join(words[i : i + 3]) for i in range(max(0, len(words) - 2))]
+        rep = sum(1 for g in tri if low.count(" " + g + " ") >= 2) / max(1, len(tri))
+        row = [
+            math.log1p(e - s),
+            s / max(1, len(text)),
+            float(first_nl < 0 or s < first_nl),
+            float("!" in t),
+            float("?" in t),
+            float('"' in t or "“" in t),
+            sum(1 for w in _WORD.findall(t) if w[:1].isupper()) / n,
+            rep,
+        ]
+        for lex in LEXICONS:
+            row.append(sum(w in lex for w in words) / n)
+        rows.append(row)
+    return np.asarray(rows, dtype=np.float64).reshape(len(spans), 8 + len(LEXICONS))
+
+
+class SIFeaturizer:
+    """Word n-grams and dense features of a candidate sentence."""
+
+    def __init__(self) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.preprocessing import StandardScaler
+
+        self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=80000)
+        self.scaler = StandardScaler()
+
+    def fit_transform(self, texts: Sequence[str], dense: np.ndarray) -> sparse.csr_matrix:
+        return sparse.hstack([self.words.fit_transform(texts), self.scaler.fit_transform(dense)]).tocsr()
+
+    def transform(self, texts: Sequence[str], dense: np.ndarray) -> sparse.csr_matrix:
+        return sparse.hstack([self.words.transform(texts), self.scaler.transform(dense)]).tocsr()
+
+
+def si_candidates(articles: dict[str, str]) -> tuple[list[tuple[str, int, int]], list[str], np.ndarray]:
+    """All candidate sentences of the articles with their texts and dense features."""
+    cands: list[tuple[str, int, int]] = []
+    texts: list[str] = []
+    dense = []
+    for a in sorted(articles):
+        text = articles[a]
+        spans = sentence_candidates(text)
+        cands.extend((a, s, e) for s, e in spans)
+        texts.extend(text[s:e] for s, e in spans)
+        dense.append(si_dense(text, spans))
+    return cands, texts, (np.vstack(dense) if dense else np.zeros((0, 8 + len(LEXICONS))))
+
+
+def si_targets(cands: Sequence[tuple[str, int, int]], gold: Sequence[tuple[str, int, int]]) -> np.ndarray:
+    """1 where a candidate overlaps a gold span (the sentence-level reading of the task)."""
+    by_art: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for a, s, e in gold:
+        by_art[a].append((s, e))
+    return np.array(
+        [int(any(min(e, ge) > max(s, gs) for gs, ge in by_art.get(a, []))) for a, s, e in cands], dtype=int
+    )
+
+
+def fit_si(
+    texts: Sequence[str], dense: np.ndarray, y: np.ndarray, alpha: float = 1e-4, seed: int = 0
+) -> dict:
+    """Train the sentence scorer (logistic regression by averaged SGD, balanced classes)."""
+    from sklearn.linear_model import SGDClassifier
+
+    feat = SIFeaturizer()
+    X = feat.fit_transform(texts, dense)
+    clf = SGDClassifier(
+        loss="log_loss",
+        alpha=alpha,
+        max_iter=50,
+        tol=None,
+        average=True,
+        random_state=seed,
+        class_weight="balanced",
+    )
+    clf.fit(X, y)
+    return {"featurizer": feat, "clf": clf, "threshold": 0.5}
+
+
+def score_si(model: dict[str, Any], texts: Sequence[str], dense: np.ndarray) -> np.ndarray:
+    """Probability that each candidate sentence holds propaganda."""
+    if not len(texts):
+        return np.zeros(0)
+    return model["clf"].predict_proba(model["featurizer"].transform(texts, dense))[:, 1]
+
+
+def best_threshold(
+    cands: Sequence[tuple[str, int, int]], proba: np.ndarray, gold: Sequence[tuple[str, int, int]]
+) -> float:
+    """The probability threshold that maximises span F1 on a validation split (never on reported folds)."""
+    from infoscope.propaganda.scoring import si_scores
+
+    arts = {a for a, _, _ in cands}
+    gold_here = [g for g in gold if g[0] in arts]
+    best = (-1.0, 0.5)
+    for th in np.arange(0.2, 0.9, 0.05):
+        pred = [c for c, p in zip(cands, proba, strict=True) if p >= th]
+        best = max(best, (si_scores(pred, gold_here)["f1"], float(round(th, 2))))
+    return best[1]
+
+
+# ---------------------------------------------------------------------------------------------- shipped model
+
+
+def slim(model: dict[str, Any]) -> dict[str, Any]:
+    """Drop what inference never reads (the pruned-term lists of the vectorizers) before saving."""
+    for obj in model.get("featurizer").__dict__.values():
+        if hasattr(obj, "stop_words_"):
+            obj.stop_words_ = None
+    clf = model["clf"]
+    for attr in ("coef_", "intercept_"):
+        setattr(clf, attr, getattr(clf, attr).astype(np.float32))
+    for attr in ("_average_coef", "_average_intercept", "_standard_coef", "_standard_intercept"):
+        if hasattr(clf, attr):
+            setattr(clf, attr, None)
+    return model
+
+
+@lru_cache(maxsize=1)
+def load_models(model_dir: Path = MODEL_DIR) -> dict[str, Any]:
+    """The shipped span and technique models, loaded once per process."""
+    import joblib
+
+    return {"si": joblib.load(model_dir / "si.joblib"), "tc": joblib.load(model_dir / "tc.joblib")}
+
+
+def find_spans(text: str, models: dict[str, Any] | None = None) -> list[tuple[int, int, float]]:
+    """Propaganda spans of one article as (start, end, probability)."""
+    models = models or load_models()
+    spans = sentence_candidates(text)
+    if not spans:
+        return []
+    proba = score_si(models["si"], [text[s:e] for s, e in spans], si_dense(text, spans))
+    th = models["si"]["threshold"]
+    return [(s, e, float(p)) for (s, e), p in zip(spans, proba, strict=True) if p >= th]
+
+
+# ---------------------------------------------------------------------------------------------- commands
+
+
+def spans(articles_dir: Path) -> Iterator[str]:
+    """Lines ``article_id<TAB>start<TAB>end`` for every propaganda span found (the task's SI format)."""
+    for a, text in read_articles(articles_dir).items():
+        for s, e, _ in find_spans(text):
+            yield f"{a}\t{s}\t{e}"
+
+
+def classify(articles_dir: Path, spans_file: Path) -> Iterator[str]:
+    """Lines ``article_id<TAB>technique<TAB>start<TAB>end`` for each span of ``spans_file`` (TC format)."""
+    articles = read_articles(articles_dir)
+    rows = read_tc_labels(spans_file)
+    missing = sorted({a for a, *_ in rows} - set(articles))
+    if missing:
+        raise FileNotFoundError(f"no article{missing[0]}.txt in {articles_dir}")
+    items = make_items(articles, [(a, s, e) for a, _, s, e in rows])
+    labels, _ = predict_tc(load_models()["tc"], items)
+    for (a, _, s, e), lab in zip(rows, labels, strict=True):
+        yield f"{a}\t{lab}\t{s}\t{e}"

@@ -51,9 +51,22 @@ sys.path.insert(0, str(ROOT / "src"))
 # --------------------------------------------------------------------------- annotators
 
 
+# How held-out each figure still is: said in the results, not only in a closing note.
+CAVEATS = {
+    "tallies": "NOT held-out: after a first run, five tally sentences of this set that the annotator got "
+    "wrong were described to the engineer who then fixed the tallies annotator; its figures on this set "
+    "are therefore optimistic. The first, blind run scored P 0.70 R 0.76 on (counted, value) and 62.5% "
+    "on the check status.",
+    "dates": "only 87 date expressions, mostly standard forms; no overlap with the annotator's own tests "
+    "was found, but the set is small",
+}
+
+
 def load_annotators() -> tuple[list[ModuleType], dict[str, str]]:
     """The annotator modules that import, in pipeline order, and why the others are missing."""
-    from infoscope.analyze.pipeline import ORDER
+    from infoscope.analyze.pipeline import (
+        CORE as ORDER,
+    )  # this benchmark measures the document-analysis layers
 
     mods: list[ModuleType] = []
     missing: dict[str, str] = {}
@@ -426,6 +439,7 @@ def main() -> None:
         "machine": machine(),
         "targets": TARGETS,
         "annotators": {"present": [m.LAYER for m in mods], "missing": missing},
+        "caveats": CAVEATS,
     }
     for name, fn in (
         ("sentences", lambda: None if args.skip_quality else score_sentences(mods, args.examples)),

@@ -7,7 +7,20 @@ from pathlib import Path
 
 from conftest import DEMO, run_cli, shared
 
-CONTRACT = {"id", "source", "language", "places", "dates", "quantities", "actors", "events", "tallies"}
+CONTRACT = {
+    "id",
+    "source",
+    "language",
+    "places",
+    "dates",
+    "quantities",
+    "actors",
+    "events",
+    "tallies",
+    "techniques",
+    "claims",
+    "tone",
+}
 ITEM_KEYS = {
     "places": {"text", "start", "end", "name", "country", "continent", "lat", "lon"},
     "dates": {"text", "start", "end", "date"},
@@ -26,6 +39,8 @@ ITEM_KEYS = {
         "evidence",
     },
     "tallies": {"counted", "value", "qualifier", "scope", "parts", "check", "evidence"},
+    "techniques": {"technique", "start", "end", "text", "score"},
+    "claims": {"start", "end", "text", "checkworthy"},
 }
 
 
@@ -42,6 +57,11 @@ def check_offsets(obj: dict) -> int:
             for sp in spans:
                 assert text[sp["start"] : sp["end"]] == sp["text"], (obj["source"], layer, sp)
                 n += 1
+    tone = obj["tone"]
+    assert set(tone) >= {"document", "sentences"}
+    for sent in tone["sentences"]:
+        assert text[sent["start"] : sent["end"]] == sent["text"]
+        assert sent["score"] is None or -1.0 <= sent["score"] <= 1.0
     return n
 
 
@@ -115,3 +135,34 @@ def test_events_classify_tsv(tmp_path: Path):
         ["2", "Explosions/Remote violence", "Shelling/artillery/missile attack"],
         ["3", "Other", "Other"],
     ]
+
+
+def test_rhetoric_commands_keep_the_shared_task_formats(tmp_path: Path):
+    tsv = tmp_path / "c.tsv"
+    tsv.write_text(
+        "id\ttext\n1\tUnemployment fell to 3.1% in 2023, the minister said.\n2\tWhat a lovely day!\n"
+    )
+    rows = [line.split("\t") for line in run_cli("claims", "score", str(tsv)).stdout.splitlines()]
+    assert [r[0] for r in rows] == ["1", "2"] and [r[2] for r in rows] == ["Yes", "No"]
+    assert float(rows[0][1]) > float(rows[1][1])
+    tpl = tmp_path / "t.template"
+    tpl.write_text(
+        "7\t1\tCes criminels nous mentent depuis toujours, réveillez-vous !\n7\t2\t\n", encoding="utf-8"
+    )
+    out = run_cli("techniques", "paragraphs", str(tpl), "--lang", "fr").stdout.splitlines()
+    assert [line.split("\t")[:2] for line in out] == [["7", "1"], ["7", "2"]] and out[1] == "7\t2\t"
+    art = tmp_path / "arts"
+    art.mkdir()
+    (art / "article42.txt").write_text(
+        "They are traitors and liars who hate freedom.\nThe meeting starts at noon.\n"
+    )
+    spans = run_cli("techniques", "spans", str(art)).stdout.splitlines()
+    assert all(line.split("\t")[0] == "42" and len(line.split("\t")) == 3 for line in spans)
+    given = tmp_path / "spans.txt"
+    given.write_text("42\t?\t10\t18\n")
+    labelled = run_cli("techniques", "classify", str(art), str(given)).stdout.splitlines()
+    assert (
+        len(labelled) == 1
+        and labelled[0].split("\t")[0] == "42"
+        and labelled[0].split("\t")[2:] == ["10", "18"]
+    )

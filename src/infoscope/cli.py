@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
@@ -40,6 +40,12 @@ db_app = typer.Typer(help="Database schema commands.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 events_app = typer.Typer(help="Event typing.", no_args_is_help=True)
 app.add_typer(events_app, name="events")
+techniques_app = typer.Typer(
+    help="Propaganda and persuasion techniques, in the shared tasks' file formats.", no_args_is_help=True
+)
+app.add_typer(techniques_app, name="techniques")
+claims_app = typer.Typer(help="Check-worthy claims.", no_args_is_help=True)
+app.add_typer(claims_app, name="claims")
 factchecks_app = typer.Typer(
     help="Earlier fact-checks: import and match claims to them.", no_args_is_help=True
 )
@@ -464,6 +470,84 @@ def tallies_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON
         out.print(f"[bold]{t['source']}[/]: [{colour}]{arith}[/] · {t['detail']}", highlight=False)
         if (t.get("evidence") or {}).get("text"):
             out.print(f"   “{t['evidence']['text'][:300]}”", highlight=False)
+
+
+# --- techniques and claims ----------------------------------------------------------------
+
+
+def _lines(file: str) -> Iterator[str]:
+    if file == "-":
+        yield from sys.stdin
+        return
+    path = Path(file)
+    if not path.is_file():
+        raise InfoscopeError(f"no such file: {file}")
+    with path.open(encoding="utf-8", errors="replace") as fh:
+        yield from fh
+
+
+def _emit(lines: Iterable[str]) -> None:
+    for line in lines:
+        sys.stdout.write(line.rstrip("\n") + "\n")
+
+
+@techniques_app.command("spans")
+def techniques_spans(
+    articles_dir: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+) -> None:
+    """Print article_id<TAB>start<TAB>end for every propaganda span found (SemEval-2020 Task 11 SI)."""
+    from infoscope.propaganda import ptc
+
+    if not articles_dir.is_dir():
+        raise InfoscopeError(f"not a folder: {articles_dir}")
+    _emit(ptc.spans(articles_dir))
+
+
+@techniques_app.command("classify")
+def techniques_classify(
+    articles_dir: Annotated[Path, typer.Argument(help="Folder of article<ID>.txt files.")],
+    spans_file: Annotated[Path, typer.Argument(help="Lines article_id<TAB>?<TAB>start<TAB>end.")],
+) -> None:
+    """Print article_id<TAB>technique<TAB>start<TAB>end for each given span (SemEval-2020 Task 11 TC)."""
+    from infoscope.propaganda import ptc
+
+    if not articles_dir.is_dir():
+        raise InfoscopeError(f"not a folder: {articles_dir}")
+    if not spans_file.is_file():
+        raise InfoscopeError(f"no such file: {spans_file}")
+    try:
+        _emit(ptc.classify(articles_dir, spans_file))
+    except FileNotFoundError as exc:
+        raise InfoscopeError(str(exc)) from exc
+
+
+@techniques_app.command("paragraphs")
+def techniques_paragraphs(
+    template_file: Annotated[
+        str, typer.Argument(help="Template lines id<TAB>line<TAB>text (or - for stdin).")
+    ],
+    lang: Annotated[
+        str,
+        typer.Option(
+            "--lang", help="Language of the paragraphs (fr, de, it, pl, ru; others use the joint model)."
+        ),
+    ] = "en",
+) -> None:
+    """Print id<TAB>line<TAB>label,label,... (SemEval-2023 Task 3 subtask 3 persuasion techniques)."""
+    from infoscope.analyze import persuasion
+
+    _emit(persuasion.paragraphs(_lines(template_file), lang))
+
+
+@claims_app.command("score")
+def claims_score(
+    file: Annotated[str, typer.Argument(help="Lines id<TAB>text (header allowed), or - for stdin.")],
+    language: Annotated[str | None, typer.Option(help="Language of the texts (default: detected).")] = None,
+) -> None:
+    """Print id<TAB>score<TAB>Yes|No: how check-worthy each text is."""
+    from infoscope.analyze import claims
+
+    _emit(claims.score_tsv(_lines(file), language))
 
 
 # --- fact-checks ---------------------------------------------------------------------------

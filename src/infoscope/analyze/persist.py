@@ -31,7 +31,9 @@ def pipeline_version() -> str:
     h = hashlib.sha256()
     here = Path(__file__).parent
     files = [here / f"{name}.py" for name in (*ORDER, "document", "segment")]
+    files += [here / "techniques_en.py", here / "persuasion.py", here / "hostility.py"]
     files += sorted(here.glob("resources/**/*")) + sorted((here.parent / "geo").glob("*.py"))
+    files += sorted((here.parent / "models").glob("**/*")) + sorted((here.parent / "propaganda").glob("*.py"))
     files.append(here.parent / "language.py")
     for f in files:
         if f.is_file():
@@ -63,6 +65,10 @@ def _label(layer: str, item: dict[str, Any]) -> str | None:
         value = "/".join(str(x) for x in (item.get("type"), item.get("subtype")) if x)
     elif layer == "tallies":
         value = item.get("counted")
+    elif layer == "techniques":
+        value = item.get("technique")
+    elif layer == "claims":
+        value = "checkworthy"
     else:
         value = None
     return None if value in (None, "") else str(value)[:200]
@@ -88,8 +94,11 @@ def store_result(store: Store, doc_id: str, doc: AnalysisDoc) -> int:
     """Replace the document's annotations with ``doc.layers``; returns the number of items."""
     spans: dict[tuple[int, int], str] = {}
     rows: list[dict[str, Any]] = []
-    for layer in CONTRACT_LAYERS:
-        for i, item in enumerate(doc.layers.get(layer, [])):
+    layers = {layer: doc.layers.get(layer) or [] for layer in CONTRACT_LAYERS}
+    if doc.layers.get("tone"):
+        layers["tone"] = [doc.layers["tone"]]  # one item: the document's score with its sentences
+    for layer, items in layers.items():
+        for i, item in enumerate(items):
             se = item_span(item)
             span_id = None
             if se is not None:

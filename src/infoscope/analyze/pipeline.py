@@ -14,13 +14,16 @@ from typing import Any
 
 from infoscope.analyze.document import AnalysisDoc
 
-ORDER = ("languages", "places", "dates", "quantities", "actors", "events", "tallies")
-CONTRACT_LAYERS = ("places", "dates", "quantities", "actors", "events", "tallies")
+# what happened (issue: document analysis), then how it is told (propaganda, claims, tone)
+CORE = ("languages", "places", "dates", "quantities", "actors", "events", "tallies")
+RHETORIC = ("claims", "tone", "techniques")
+ORDER = CORE + RHETORIC
+CONTRACT_LAYERS = ("places", "dates", "quantities", "actors", "events", "tallies", "techniques", "claims")
 
 
-@lru_cache(maxsize=1)
-def annotators() -> tuple[ModuleType, ...]:
-    mods = tuple(importlib.import_module(f"infoscope.analyze.{name}") for name in ORDER)
+@lru_cache(maxsize=4)
+def annotators(names: tuple[str, ...] = ORDER) -> tuple[ModuleType, ...]:
+    mods = tuple(importlib.import_module(f"infoscope.analyze.{name}") for name in names)
     seen: set[str] = set()
     for m in mods:
         missing = set(m.REQUIRES) - seen
@@ -30,9 +33,9 @@ def annotators() -> tuple[ModuleType, ...]:
     return mods
 
 
-def run(doc: AnalysisDoc) -> AnalysisDoc:
-    """Run every annotator in order; each one's output lands in ``doc.layers[LAYER]``."""
-    for mod in annotators():
+def run(doc: AnalysisDoc, names: tuple[str, ...] = ORDER) -> AnalysisDoc:
+    """Run the annotators in order; each one's output lands in ``doc.layers[LAYER]``."""
+    for mod in annotators(names):
         doc.layers[mod.LAYER] = mod.annotate(doc)
     return doc
 
@@ -42,6 +45,7 @@ def to_json(doc: AnalysisDoc) -> dict[str, Any]:
     out: dict[str, Any] = {"id": doc.id, "source": doc.source, "language": doc.language}
     for layer in CONTRACT_LAYERS:
         out[layer] = doc.layers.get(layer, [])
+    out["tone"] = doc.layers.get("tone")
     out["paragraphs"] = doc.layers.get("paragraph_languages", [])
     return out
 

@@ -201,3 +201,31 @@ def test_undated_reports_stay_mentions_without_an_event(store):
     with store.sessions() as s:
         row = s.scalars(select(EventMention).where(EventMention.annotation_id == "ann_x")).one()
     assert row.event_id is None and row.quote == "text"
+
+
+def test_follow_up_reports_continue_the_dated_story(store):
+    _setup(store)
+    with store.session() as s:
+        s.add(
+            Annotation(
+                id="ann_f",
+                document_id="doc_1",
+                layer="events",
+                value={
+                    "type": "Protests",
+                    "subtype": "Peaceful protest",
+                    "date": None,
+                    "place": {"name": "France", "country": "FR"},
+                    "participants": {"low": 5200, "high": 5200},
+                    "killed": None,
+                    "injured": None,
+                    "evidence": {"start": 50, "end": 54, "text": "text"},
+                },
+            )
+        )
+    summary = build_ledger(store)
+    assert summary.dated_from_context == 1 and summary.undated == 0
+    with store.sessions() as s:
+        follow = s.scalars(select(EventMention).where(EventMention.annotation_id == "ann_f")).one()
+        lead = s.scalars(select(EventMention).where(EventMention.annotation_id == "ann_1")).one()
+    assert follow.event_id == lead.event_id  # "France" is the country Paris is in, not another city

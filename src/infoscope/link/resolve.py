@@ -105,6 +105,7 @@ class Mention:
     injured: int | None = None
     quote: str | None = None
     values: dict[str, Any] = field(default_factory=dict)
+    position: int = 0  # where the report starts in its document
 
     @property
     def specificity(self) -> tuple[int, int, int]:
@@ -234,13 +235,7 @@ def load_mentions(store: Store) -> list[Mention]:
                     subtype=v.get("subtype"),
                     date=DateRange.parse(v.get("date")),
                     date_text=v.get("date"),
-                    location=(
-                        place.get("name")
-                        if place.get("name")
-                        and place.get("name") != place.get("country")
-                        and not _is_country(place)
-                        else None
-                    ),
+                    location=None if _is_country(place) else place.get("name"),
                     country=place.get("country"),
                     source_key=key,
                     document_id=row.document_id,
@@ -251,7 +246,13 @@ def load_mentions(store: Store) -> list[Mention]:
                     killed=_int(v.get("killed")),
                     injured=_int(v.get("injured")),
                     quote=(v.get("evidence") or {}).get("text"),
-                    values={"participants": parts, "form": v.get("form"), "actors": v.get("actors")},
+                    values={
+                        "participants": parts,
+                        "form": v.get("form"),
+                        "actors": v.get("actors"),
+                        "position": int((v.get("evidence") or {}).get("start") or 0),
+                    },
+                    position=int((v.get("evidence") or {}).get("start") or 0),
                 )
             )
         q2 = select(Event).where(Event.origin == "import").order_by(Event.id)
@@ -281,7 +282,44 @@ def load_mentions(store: Store) -> list[Mention]:
 
 
 def _is_country(place: dict[str, Any]) -> bool:
-    return place.get("kind") == "country"
+    """A place that is a whole country ("France", "Франции"): no city to match on."""
+    if place.get("kind") == "country":
+        return True
+    name, code = place.get("name"), place.get("country")
+    if not name or not code:
+        return not name
+    from infoscope.geo.gazetteer import gazetteer
+
+    return name == code or gazetteer().country(name) == code
+
+
+def inherit_within_documents(mentions: list[Mention]) -> int:
+    """Follow-up sentences ("Police put the crowd at 5,200") name no date: they continue the story of
+    the nearest earlier dated report of the same kind in the same document, when its place fits.
+    Returns how many mentions took a date that way (marked ``values["date_from"]``)."""
+    by_doc: dict[str, list[Mention]] = {}
+    for m in mentions:
+        if m.document_id:
+            by_doc.setdefault(m.document_id, []).append(m)
+    n = 0
+    for ms in by_doc.values():
+        ms.sort(key=lambda m: m.position)
+        last: dict[str | None, Mention] = {}
+        for m in ms:
+            if m.date is not None:
+                last[m.family] = m
+                continue
+            anchor = last.get(m.family)
+            if anchor is None or (m.location and anchor.location and m.location != anchor.location):
+                continue
+            if m.country and anchor.country and m.country != anchor.country:
+                continue
+            m.date, m.date_text = anchor.date, anchor.date_text
+            m.location = m.location or anchor.location
+            m.country = m.country or anchor.country
+            m.values["date_from"] = anchor.id
+            n += 1
+    return n
 
 
 def _city(location: str | None) -> str | None:
@@ -298,6 +336,7 @@ def _city(location: str | None) -> str | None:
 class ResolveSummary:
     mentions: int = 0
     undated: int = 0  # document mentions without a date: kept, attached to no event
+    dated_from_context: int = 0  # follow-up reports dated by the story they continue
     events: int = 0
     document_events: int = 0
     attached_to_imported: int = 0
@@ -336,10 +375,11 @@ def _mention_row(m: Mention, event_id: str | None) -> dict[str, Any]:
 def build_ledger(store: Store, tolerance_days: int = 1) -> ResolveSummary:
     """Resolve every mention into ledger events and count independent sources, in one transaction."""
     mentions = load_mentions(store)
+    inherited = inherit_within_documents(mentions)
     # a report the ledger cannot place in time cannot be counted: it stays a mention without an event
     undated = [m for m in mentions if m.date is None and m.event_id is None]
     clusters = resolve([m for m in mentions if m.date is not None or m.event_id is not None], tolerance_days)
-    summary = ResolveSummary(mentions=len(mentions), undated=len(undated))
+    summary = ResolveSummary(mentions=len(mentions), undated=len(undated), dated_from_context=inherited)
     now = utcnow()
     with store.engine.begin() as conn:
         reviewed = dict(conn.execute(select(Event.id, Event.status).where(Event.status.in_(REVIEWED))).all())

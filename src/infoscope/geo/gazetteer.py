@@ -24,6 +24,24 @@ class Place:
     admin1: str | None = None
 
 
+def city_places(gc, continent_of: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Each GeoNames city record of ``gc`` with its Place (one construction for every index)."""
+    for c in gc.get_cities().values():
+        yield (
+            c,
+            Place(
+                c["name"],
+                c["countrycode"],
+                continent_of.get(c["countrycode"]),
+                c["latitude"],
+                c["longitude"],
+                "city",
+                c["population"],
+                c.get("admin1code"),
+            ),
+        )
+
+
 def fold(name: str) -> str:
     """Lookup key: case-folded, NFC, inner whitespace collapsed."""
     return " ".join(unicodedata.normalize("NFC", name).casefold().split())
@@ -51,17 +69,7 @@ class Gazetteer:
                 if val:
                     self._country_names.setdefault(fold(val), rec.alpha_2)
         self._cities: dict[str, list[Place]] = {}
-        for c in gc.get_cities().values():
-            place = Place(
-                c["name"],
-                c["countrycode"],
-                self.continent_of.get(c["countrycode"]),
-                c["latitude"],
-                c["longitude"],
-                "city",
-                c["population"],
-                c.get("admin1code"),
-            )
+        for c, place in city_places(gc, self.continent_of):
             for key in {fold(c["name"]), *(fold(a) for a in c.get("alternatenames", ()))}:
                 self._cities.setdefault(key, []).append(place)
         for places in self._cities.values():

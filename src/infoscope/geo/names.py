@@ -44,7 +44,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from infoscope.geo.gazetteer import Place
+from infoscope.geo.gazetteer import Place, city_places
 
 RESOURCES = Path(__file__).resolve().parents[1] / "analyze" / "resources"
 ALT_MIN_POP = 50_000
@@ -91,17 +91,7 @@ class PlaceIndex:
         self.exact_caps: set[str] = set()  # all-caps abbreviations that only match as written
         self.max_words: dict[str, int] = {}  # first word of a multi-word name -> most words
         digit = re.compile(r"\d")
-        for c in gc.get_cities().values():
-            place = Place(
-                c["name"],
-                c["countrycode"],
-                self.continent_of.get(c["countrycode"]),
-                c["latitude"],
-                c["longitude"],
-                "city",
-                c["population"],
-                c.get("admin1code"),
-            )
+        for c, place in city_places(gc, self.continent_of):
             gid = c["geonameid"]
             self._add(c["name"], place, True, gid)
             if c["population"] >= ALT_MIN_POP:

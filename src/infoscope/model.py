@@ -138,6 +138,11 @@ class Event(Base):
     __table_args__ = (
         Index("ix_events_country_date", "country", "date_low"),
         Index("ix_events_type", "type", "subtype"),
+        # the API lists events by (date, id) under each filter: these let it read pages in order
+        Index("ix_events_date_id", "date", "id"),
+        Index("ix_events_country_date_id", "country", "date", "id"),
+        Index("ix_events_status_date_id", "status", "date", "id"),
+        Index("ix_events_type_date_id", "type", "date", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(40), primary_key=True)

@@ -1,21 +1,33 @@
-"""A static HTML report: one self-contained page that opens from disk, no server, no CDN.
+"""A static HTML report that opens from disk, no server, no CDN.
 
-Every value from a document is escaped: documents are hostile input.
+``index.html`` holds the tables, the timeline SVG and the rhetoric found in documents, and runs no
+script at all; the map is ``map.html`` (see ``infoscope.report.map``), shown in a frame. Charts,
+map points and geocoding are the web dashboard's own functions. Every value from a document is
+escaped: documents are hostile input.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from html import escape
 from pathlib import Path
+from urllib.parse import quote
 
 from sqlalchemy import select
 
 from infoscope.link.clusters import cluster_timelines
 from infoscope.link.tallies import verify_tallies
 from infoscope.model import Document, Source
+from infoscope.report.map import write_map
 from infoscope.store import Store
-from infoscope.store.queries import ledger_events, stats
+from infoscope.store.queries import ledger_events, rhetoric, stats
+from infoscope.web import charts
+from infoscope.web.data import Filters
+
+APP_CSS = Path(__file__).resolve().parents[1] / "web" / "static" / "app.css"
+# No script in this page; styles from the folder and this page; the map frame from the folder.
+CSP = "default-src 'none'; style-src 'self' 'unsafe-inline'; frame-src 'self'; img-src 'self'"
 
 STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;margin:2rem auto;max-width:1100px;color:#222;padding:0 1rem}
@@ -24,6 +36,7 @@ table{border-collapse:collapse;margin:.5rem 0}td,th{padding:.2rem .6rem;text-ali
 td.n{text-align:right;font-variant-numeric:tabular-nums}.grid{display:flex;flex-wrap:wrap;gap:2rem}
 .inconsistent{color:#b00;font-weight:bold}.consistent{color:#070}q{color:#333}
 .bar{background:#4a7bb7;height:.7rem;display:inline-block}small{color:#666}
+iframe.map{width:100%;height:380px;border:1px solid #ccc}td.quote{max-width:40rem}
 """
 
 
@@ -59,7 +72,7 @@ def _event_block(e: dict) -> str:
     )
     where = ", ".join(x for x in (e["location"], e["country"]) if x)
     return (
-        f"<div class=event><p><b>{escape(e['date'] or '?')} · {escape(where)} · {escape(e['subtype'] or e['type'] or '')}"
+        f"<div class=event id='event-{escape(quote(e['id'], safe=''))}'><p><b>{escape(e['date'] or '?')} · {escape(where)} · {escape(e['subtype'] or e['type'] or '')}"
         f"</b> · <span class=status>{escape(e['status'])}</span> · {e['independent_sources']} independent sources · "
         f"participants {escape(_range(e['participants']['low'], e['participants']['high']) or 'not stated')}</p>"
         f"<table><tr><th>source</th><th>participants</th><th>killed</th><th>injured</th><th>quote</th></tr>"
@@ -67,10 +80,46 @@ def _event_block(e: dict) -> str:
     )
 
 
+def _score(v: object) -> str:
+    return f"{v:.2f}" if isinstance(v, int | float) else ""
+
+
+def _rhetoric_rows(items: list[dict]) -> str:
+    return "".join(
+        f"<tr><td>{escape(r['title'] or '(untitled)')}<br><small>{escape(r['source'] or '')}</small></td>"
+        f"<td>{escape(r['label'] or '')}</td><td class=n>{_score(r['score'])}</td>"
+        f"<td class=quote><q>{escape(_clip(r['text'], 300))}</q></td></tr>"
+        for r in items
+    )
+
+
+def _rhetoric(store: Store, techniques_by_label: dict[str, int]) -> str:
+    found = rhetoric(store, limit=150)
+    head = "<tr><th>document</th><th>{}</th><th>score</th><th>quoted sentence</th></tr>"
+    hostile = [r for r in found["techniques"] if r["label"] == "Hostile_Generalization"]
+    return f"""<h2 id=rhetoric>Rhetoric</h2>
+<p>Persuasion techniques and check-worthy claims the annotators found, highest score first.
+A technique is a way of arguing, not a finding that the text is false; a check-worthy claim is one
+worth checking, not one found wrong.</p>
+<div class=grid>{_table("Techniques by kind", techniques_by_label)}</div>
+<h3>Hostile generalisations</h3>
+{f"<table id=hostile>{head.format('technique')}{_rhetoric_rows(hostile)}</table>" if hostile else "<p>none found</p>"}
+<h3>Techniques</h3>
+<table id=techniques>{head.format("technique")}{_rhetoric_rows(found["techniques"])}</table>
+{"" if found["techniques"] else "<p>none found (run <code>infoscope analyze</code>)</p>"}
+<h3>Check-worthy claims</h3>
+<table id=claims>{head.format("claim")}{_rhetoric_rows(found["claims"])}</table>
+{"" if found["claims"] else "<p>none found (run <code>infoscope analyze</code>)</p>"}"""
+
+
 def write_report(store: Store, folder: Path) -> Path:
     """Write ``index.html`` into ``folder`` (created if needed) and return its path."""
     folder.mkdir(parents=True, exist_ok=True)
     data = stats(store)
+    points = write_map(store, folder)
+    shutil.copyfile(APP_CSS, folder / "app.css")
+    timeline = charts.timeline_svg(*charts.daily_counts(store, Filters()))
+    region = charts.breakdowns(store, Filters())["region"]
     with store.sessions() as s:
         docs = s.execute(
             select(Document.title, Document.language, Document.published_at, Document.url, Source.name)
@@ -107,16 +156,24 @@ def write_report(store: Store, folder: Path) -> Path:
         for t, lang, p, u, src in docs
     )
     page = f"""<!doctype html><html lang=en><head><meta charset=utf-8>
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>infoscope report</title><style>{STYLE}</style></head><body>
+<meta http-equiv="Content-Security-Policy" content="{CSP}">
+<title>infoscope report</title><link rel=stylesheet href="app.css"><style>{STYLE}</style></head><body>
 <h1>infoscope report</h1>
 <p><small>generated {dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")}</small></p>
 <p><b>{data["documents"]}</b> documents from <b>{data["sources"]}</b> sources ·
 <b>{data["events"]}</b> ledger events</p>
+<div class=grid2><div><h2>Map</h2>
+<iframe class=map src="map.html" title="map of ledger events"></iframe>
+<p><small>{len(points)} events with a known place (stored or geocoded offline); no map tiles are loaded.
+<a href="map.html">open the map alone</a></small></p></div>
+<div><h2>Timeline</h2>{timeline}
+<p><small><span class="key ev"></span> events per day · <span class="key cov"></span> documents published
+per day</small></p></div></div>
 <div class=grid>
 {_table("Documents by language", data["languages"])}
 {_table("Documents by source", data["documents_by_source"])}
 {_table("Events by country", data["events_by_country"])}
+{_table("Events by region", region)}
 {_table("Events by year", data["events_by_year"])}
 {_table("Events by form", data["events_by_form"])}
 </div>
@@ -138,6 +195,7 @@ Disagreeing figures stay side by side with who gave them.</p>
 <p>{data["clusters"]} clusters of near-identical texts · {data["coordinated_clusters"]} possibly coordinated
 (three or more independent sources within 48 hours; outlets of one owner count once)</p>
 {cluster_html or "<p>none found (run <code>infoscope link</code>)</p>"}
+{_rhetoric(store, data["techniques_by_label"])}
 <h2>Documents</h2>
 <table><tr><th>published</th><th>lang</th><th>source</th><th>title</th><th>url</th></tr>{doc_rows}</table>
 </body></html>"""

@@ -141,3 +141,43 @@ def ledger_events(store: Store, *, limit: int = 100, min_mentions: int = 1) -> l
                 }
             )
     return out
+
+
+def rhetoric(store: Store, *, limit: int = 200) -> dict[str, list[dict[str, Any]]]:
+    """Persuasion techniques (layer "techniques") and check-worthy claims (layer "claims") in documents.
+
+    Each list is sorted by score, highest first, and cut to ``limit``; every hostile generalisation
+    is kept whatever its score. A row holds the document, its source, the label, the score and the
+    quoted sentence (``value["text"]``).
+    """
+    with store.sessions() as s:
+        rows = s.execute(
+            select(
+                Annotation.layer, Annotation.label, Annotation.value, Document.id, Document.title, Source.name
+            )
+            .join(Document, Document.id == Annotation.document_id)
+            .outerjoin(Source, Source.id == Document.source_id)
+            .where(Annotation.layer.in_(("techniques", "claims")))
+            .order_by(Annotation.id)
+        ).all()
+    out: dict[str, list[dict[str, Any]]] = {"techniques": [], "claims": []}
+    for layer, label, value, doc_id, title, source in rows:
+        value = value or {}
+        score = value.get("score") if layer == "techniques" else value.get("checkworthy")
+        out[layer].append(
+            {
+                "document": doc_id,
+                "title": title,
+                "source": source,
+                "label": value.get("technique") or label if layer == "techniques" else label,
+                "score": score if isinstance(score, int | float) else None,
+                "text": value.get("text") or "",
+                "start": value.get("start"),
+                "end": value.get("end"),
+            }
+        )
+    for layer, items in out.items():
+        items.sort(key=lambda r: -(r["score"] or 0))
+        hostile = [r for r in items[limit:] if r["label"] == "Hostile_Generalization"]
+        out[layer] = items[:limit] + hostile
+    return out

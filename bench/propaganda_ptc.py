@@ -1,7 +1,7 @@
 """5-fold cross-validation (by article, fixed seed) of the PTC span and technique models, with baselines.
 
 Run: .venv/bin/python bench/propaganda_ptc.py  ->  bench/results/propaganda_ptc.json
-Hyper-parameters (SGD alpha of the technique model, the span threshold) are chosen per outer fold on an
+Hyper-parameters (the SVM C of the technique model, the span threshold) are chosen per outer fold on an
 inner 80/20 split of the training articles, never on the fold that is reported.
 """
 
@@ -23,7 +23,7 @@ from infoscope.propaganda.scoring import si_scores, tc_scores
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc"
 OUT = Path(__file__).resolve().parent / "results" / "propaganda_ptc.json"
 SEED = 0
-ALPHAS = (3e-5, 1e-4, 3e-4)
+CS = (0.1, 0.3, 1.0)
 
 
 def folds(ids: list[str], k: int = 5, seed: int = SEED) -> dict[str, int]:
@@ -67,7 +67,7 @@ def bench_tc(
         base.fit(Xb.tocsr(), y[tr])
         for i, lab in zip(te, base.predict(Xbt.tocsr()), strict=True):
             pred_base[i] = lab
-        # final: alpha picked on an inner split of the training articles
+        # final: the SVM C picked on an inner split of the training articles
         tr_ids = sorted({rows[i][0] for i in tr})
         fit_ids, val_ids = inner_split(tr_ids)
         fi = [i for i in tr if rows[i][0] in fit_ids]
@@ -76,19 +76,17 @@ def bench_tc(
         Xf = feat.fit_transform([items[i] for i in fi])
         Xv = feat.transform([items[i] for i in vi])
         scores = {}
-        for alpha in ALPHAS:
-            clf = SGDClassifier(
-                loss="log_loss", alpha=alpha, max_iter=50, tol=None, average=True, random_state=SEED
-            )
+        for c in CS:
+            clf = ptc.tc_classifier(c, SEED)
             clf.fit(Xf, y[fi])
-            scores[alpha] = float((clf.predict(Xv) == y[vi]).mean())
-        alpha = max(scores, key=scores.get)
-        chosen.append({"fold": k, "alpha": alpha, "inner_accuracy": scores})
-        model = ptc.fit_tc([items[i] for i in tr], y[tr], alpha=alpha, seed=SEED)
+            scores[c] = float((clf.predict(Xv) == y[vi]).mean())
+        c_best = max(scores, key=scores.get)
+        chosen.append({"fold": k, "C": c_best, "inner_accuracy": scores})
+        model = ptc.fit_tc([items[i] for i in tr], y[tr], C=c_best, seed=SEED)
         labels, _ = ptc.predict_tc(model, [items[i] for i in te])
         for i, lab in zip(te, labels, strict=True):
             pred_final[i] = lab
-        print(f"tc fold {k} alpha {alpha}", file=sys.stderr, flush=True)
+        print(f"tc fold {k} C {c_best}", file=sys.stderr, flush=True)
     as_rows = lambda preds: [(a, p, s, e) for (a, _, s, e), p in zip(rows, preds, strict=True)]  # noqa: E731
     return {
         "all_Loaded_Language": tc_scores([(a, "Loaded_Language", s, e) for a, _, s, e in rows], rows)[

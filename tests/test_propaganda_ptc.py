@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from infoscope.propaganda import ptc
@@ -115,3 +116,44 @@ def test_loaded_sentence_is_found_and_labelled_as_loaded_or_name_calling() -> No
     )
     labels, _ = ptc.predict_tc(ptc.load_models()["tc"], items)
     assert labels[0] in {"Loaded_Language", "Name_Calling,Labeling"}
+
+
+def test_repetition_features_count_earlier_and_later_occurrences() -> None:
+    text = "Drain the swamp! They said it.\nDrain the swamp, again and again.\n"
+    starts = [m.start() for m in re.finditer("Drain the swamp", text)]
+    items = ptc.make_items({"x": text}, [("x", s, s + 15) for s in starts])
+    assert [it.before for it in items] == [0, 1]
+    assert [it.occurrences for it in items] == [2, 2]
+    assert [it.same_spans for it in items] == [2, 2]
+    dense = ptc.dense_features(items)
+    assert dense.shape[0] == 2 and np.isfinite(dense).all()
+
+
+def test_cue_features_fire_on_their_cues() -> None:
+    text = 'He is just like Hitler, according to experts. "Make America Great Again!"\n'
+    s = text.index("Make")
+    items = ptc.make_items({"x": text}, [("x", 11, 22), ("x", s, s + 25)])
+    hitler, slogan = (ptc.cue_features(it, ptc._WORD.findall(it.text.lower())) for it in items)
+    assert hitler[:4] == [1.0, 1.0, 0.0, 1.0]  # Reductio in span and line, Authority in the line only
+    n_cues = 2 * len(ptc._CUES)
+    assert slogan[n_cues] == 1.0 and slogan[n_cues + 1] == 1.0  # imperative start, short quoted phrase
+
+
+def test_small_model_gives_scores_that_sum_to_one_and_distinct_labels_to_a_repeated_span() -> None:
+    text = "\n".join(
+        ["These corrupt thugs lie.", "Experts say the study is sound.", "Make America great again!"] * 4
+    )
+    spans, labels = [], []
+    for phrase, lab in (("corrupt thugs", "Name_Calling,Labeling"), ("Experts say", "Appeal_to_Authority")):
+        spans += [("x", m.start(), m.end()) for m in re.finditer(phrase, text)]
+        labels += [lab] * text.count(phrase)
+    model = ptc.fit_tc(ptc.make_items({"x": text}, spans), labels)
+    items = ptc.make_items({"x": text}, [spans[0], spans[0]])
+    got, proba = ptc.predict_tc(model, items)
+    assert np.allclose(proba.sum(axis=1), 1.0)
+    assert got[0] == "Name_Calling,Labeling" and got[1] != got[0]
+
+
+def test_features_of_a_span_without_words() -> None:
+    items = ptc.make_items({"x": "Wow -- !!\n"}, [("x", 7, 9)])
+    assert np.isfinite(ptc.dense_features(items)).all()

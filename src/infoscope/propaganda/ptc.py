@@ -137,6 +137,7 @@ class SpanItem:
     same_spans: int  # how many input spans of the article share its normalised text
     position: float  # relative position in the article
     line_share: float  # how much of its line the span covers
+    before: int = 0  # occurrences of its normalised text earlier in the article
 
 
 def make_items(articles: dict[str, str], spans: Sequence[tuple[str, int, int]]) -> list[SpanItem]:
@@ -168,6 +169,7 @@ def make_items(articles: dict[str, str], spans: Sequence[tuple[str, int, int]]) 
                 same_spans=per_art[a][key],
                 position=s / max(1, len(text)),
                 line_share=(e - s) / max(1, le - ls),
+                before=(" " + norm(text[:s]) + " ").count(" " + key + " ") if key else 0,
             )
         )
     return items
@@ -208,8 +210,57 @@ def dense_features(items: Sequence[SpanItem]) -> np.ndarray:
         for lex in LEXICONS:
             row.append(sum(w in lex for w in words) / n)
             row.append(float(any(w in lex for w in ctx)))
+        row.extend(cue_features(it, words))
         rows.append(row)
     return np.asarray(rows, dtype=np.float64)
+
+
+_CUES = tuple(
+    re.compile(p, re.IGNORECASE)
+    for p in (
+        r"\b(hitler|nazis?|fascis[mt]s?|stalin|gestapo|third reich|holocaust)\b",  # Reductio
+        r"\b(experts?|according to|stud(y|ies)|scientists?|research(ers)?|professor|dr\.?|said)\b",  # Authority
+        r"\b(every(one|body)|all (americans|the people)|majority|most people|millions of)\b",  # Bandwagon
+        r"\beither\b.*\bor\b|\b(only two|no (other )?(choice|alternative)|there is no middle)\b",  # B/W
+        r"\b(our (nation|country|people|flag|troops|values)|america first|americans?|patriot\w*|"
+        r"the flag|god bless|homeland)\b",  # Flag-Waving
+        r"\bwhat about\b|\bhypocri\w*|\bdouble standard",  # Whataboutism
+        r"\b(it is what it is|period|end of story|enough is enough|nothing to see|let'?s move on)\b",  # clichés
+        r"\b(because|caused? by|the reason|leads? to|result(ed|s)? in|blame)\b",  # Causal
+        r"\b(so-called|alleged(ly)?|supposedly|questionable|credib\w+|really)\b",  # Doubt
+    )
+)
+_IMPERATIVE = {
+    "make", "stop", "build", "drain", "lock", "never", "don't", "do", "vote", "let", "keep", "take", "bring",
+    "say", "wake", "stand", "fight", "support", "end", "save", "join", "remember", "protect", "defend",
+}  # fmt: skip
+
+
+def cue_features(it: SpanItem, words: Sequence[str]) -> list[float]:
+    """Cue phrases in the span and in its line, slogan shape, emphasis marks and repetition order."""
+    line = it.left + it.text + it.right
+    n = len(words)
+    raw = _WORD.findall(it.text)
+    quoted = (it.left.rstrip()[-1:] in "\"“'‘") and (it.right.lstrip()[:1] in "\"”'’")
+    out = []
+    for cue in _CUES:
+        out.append(float(bool(cue.search(it.text))))
+        out.append(float(bool(cue.search(line))))
+    out += [
+        float(n <= 5 and bool(words) and words[0] in _IMPERATIVE),  # imperative start
+        float(n <= 6 and quoted),  # short quoted phrase
+        float("#" in it.text or "#" in line),  # hashtag
+        float(n <= 6 and "!" in (it.text + it.right[:2])),  # short exclamation
+        sum(1 for w in raw if len(w) > 1 and w.isupper()) / max(1, len(raw)),  # all-caps words
+        float(it.text.count("!") + it.right[:2].count("!") >= 1),
+        float(it.text.rstrip().endswith("?") or it.right.lstrip()[:1] == "?"),
+        math.log1p(it.before),
+        float(it.before >= 1),
+        float(it.occurrences - it.before - 1 >= 1),  # occurs again later
+        float(it.same_spans >= 2 and it.occurrences >= 2),
+        min(n, 40) / 40.0,
+    ]
+    return out
 
 
 def span_texts(items: Sequence[SpanItem]) -> list[str]:
@@ -281,25 +332,39 @@ def assign_labels(items: Sequence[SpanItem], proba: np.ndarray, classes: Sequenc
 # ---------------------------------------------------------------------------------------------- technique model
 
 
-def fit_tc(
-    items: Sequence[SpanItem], labels: Sequence[str], alpha: float = 1e-4, seed: int = 0
-) -> dict[str, Any]:
-    """Train the technique classifier: a logistic regression fitted by averaged SGD (fast on 2 shared cores)."""
-    from sklearn.linear_model import SGDClassifier
+def tc_classifier(C: float = 0.3, seed: int = 0) -> Any:
+    """A linear SVM (liblinear, one-vs-rest): on these features it beat lbfgs logistic regression (fold 0:
+    0.610 against 0.587) and trains in seconds."""
+    from sklearn.svm import LinearSVC
 
+    return LinearSVC(C=C, random_state=seed)
+
+
+def fit_tc(items: Sequence[SpanItem], labels: Sequence[str], C: float = 0.3, seed: int = 0) -> dict[str, Any]:
+    """Train the technique classifier on the stacked features."""
     feat = TCFeaturizer()
     X = feat.fit_transform(items)
-    clf = SGDClassifier(loss="log_loss", alpha=alpha, max_iter=50, tol=None, average=True, random_state=seed)
+    clf = tc_classifier(C, seed)
     clf.fit(X, np.asarray(labels))
     return {"featurizer": feat, "clf": clf}
 
 
+def softmax(margins: np.ndarray) -> np.ndarray:
+    """Row-wise softmax of SVM margins: a ranking-preserving score in [0, 1], not a calibrated probability."""
+    if margins.ndim == 1:  # two classes: one margin, positive for the second
+        margins = np.column_stack([-margins, margins])
+    z = np.exp(margins - margins.max(axis=1, keepdims=True))
+    return z / z.sum(axis=1, keepdims=True)
+
+
 def predict_tc(model: dict[str, Any], items: Sequence[SpanItem]) -> tuple[list[str], np.ndarray]:
-    """Labels (duplicates of a span get distinct labels) and the probability matrix."""
+    """Labels (duplicates of a span get distinct labels) and the score matrix (softmax of the margins)."""
     if not items:
         return [], np.zeros((0, len(TECHNIQUES)))
-    proba = model["clf"].predict_proba(model["featurizer"].transform(items))
-    return assign_labels(items, proba, list(model["clf"].classes_)), proba
+    clf = model["clf"]
+    X = model["featurizer"].transform(items)
+    proba = clf.predict_proba(X) if hasattr(clf, "predict_proba") else softmax(clf.decision_function(X))
+    return assign_labels(items, proba, list(clf.classes_)), proba
 
 
 # ---------------------------------------------------------------------------------------------- span model

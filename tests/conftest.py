@@ -13,26 +13,12 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from infoscope.store import Store, open_store
+from pgserver import PG_SERVER, pg_unavailable
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
 DEMO = ROOT / "examples" / "demo"
-PG_SERVER = os.environ.get("INFOSCOPE_TEST_PG", "postgresql+psycopg://127.0.0.1:5432/test")
-
-
-def _pg_available() -> str | None:
-    """None when the server answers, else the reason it does not."""
-    try:
-        eng = create_engine(PG_SERVER, connect_args={"connect_timeout": 3})
-        with eng.connect() as c:
-            c.execute(text("select 1"))
-        eng.dispose()
-        return None
-    except Exception as exc:  # any failure means: no server to test against
-        return f"no PostgreSQL server answers at {PG_SERVER}: {str(exc).splitlines()[0]}"
-
-
-PG_UNAVAILABLE = _pg_available()
+PG_UNAVAILABLE = pg_unavailable()
 
 
 def shared(*parts: str) -> Path:

@@ -20,13 +20,22 @@ def test_ruff(args):
 
 def test_no_run_time_downloads():
     """The offline rule: no model-hub or CDN access anywhere in the code."""
+    # the pattern is assembled so that this file does not match it itself
+    hubs = [
+        "hugging" + r"face\.co/",
+        "hf_hub_" + "download",
+        "snapshot_" + "download",
+        "un" + r"pkg\.com",
+        "js" + "delivr",
+        "cdn" + "js",
+        "spacy " + "download",
+    ]
     r = subprocess.run(
         [
             "git",
             "grep",
             "-nIE",
-            r"huggingface\.co/|hf_hub_download|snapshot_download|unpkg\.com|"
-            r"jsdelivr|cdnjs|spacy download",
+            "|".join(hubs),
             "--",
             "src",
             "bench",

@@ -24,28 +24,17 @@ from infoscope.store import Store, open_store
 from infoscope.web.accounts import create_token, create_user
 from infoscope.web.app import create_app
 from infoscope.web.settings import Settings
+from pgserver import PG_SERVER, pg_unavailable
 
 ROOT = Path(__file__).resolve().parents[2]
 DEMO = ROOT / "examples" / "demo"
-PG_SERVER = os.environ.get("INFOSCOPE_TEST_PG", "postgresql+psycopg://127.0.0.1:5432/test")
 ROLES = ("viewer", "contributor", "reviewer", "admin")
 PASSWORD = "correct horse battery"
 SECRET = "a fixed key, so a session made by one test's app is valid in the next"
 _SESSIONS: dict[tuple[int, str], tuple[str, str]] = {}
 
 
-def _pg_reason() -> str | None:
-    try:
-        eng = create_engine(PG_SERVER, connect_args={"connect_timeout": 3})
-        with eng.connect() as c:
-            c.execute(text("select 1"))
-        eng.dispose()
-        return None
-    except Exception as exc:  # any failure means: no server to test against
-        return f"no PostgreSQL server answers at {PG_SERVER}: {str(exc).splitlines()[0]}"
-
-
-PG_REASON = _pg_reason()
+PG_REASON = pg_unavailable()
 
 
 class Ledger:

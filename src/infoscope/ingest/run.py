@@ -6,6 +6,7 @@ source or not at all. Re-ingesting the same URL, or the same text from the same 
 
 from __future__ import annotations
 
+import io
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -124,14 +125,10 @@ def read_bytes(
     ):
         yield from read_html(data, origin, url=url, charset=charset)
     elif suffix in (".jsonl", ".ndjson") or media_type in ("application/x-ndjson", "application/jsonl"):
-        import io
-
         yield from read_jsonl(io.BytesIO(data), origin, opts.mapping)
     elif suffix == ".json" or media_type == "application/json":
         yield from read_json(data, origin, opts.mapping)
     elif suffix in (".csv", ".tsv") or media_type in ("text/csv", "text/tab-separated-values"):
-        import io
-
         yield from read_csv(io.BytesIO(data), origin, opts.mapping, "\t" if suffix == ".tsv" else None)
     else:
         for doc in read_text(
@@ -262,9 +259,6 @@ class DocumentWriter:
         with self.store.engine.connect() as c:
             return c.execute(select(Document.id).where(Document.url == url)).first() is not None
 
-    def resolve_source(self, doc: IncomingDocument) -> SourceInfo:
-        return resolve_source(doc, self.opts)
-
     def _ensure_source(self, conn: Connection, info: SourceInfo) -> str:
         sid = source_id(info)
         if sid in self._sources:
@@ -291,7 +285,7 @@ class DocumentWriter:
             return "skipped", "empty"
         if len(text) > self.opts.max_text_chars:
             return "failed", f"text longer than {self.opts.max_text_chars} characters"
-        info = self.resolve_source(doc)
+        info = resolve_source(doc, self.opts)
         chash = content_hash(text)
         lang = langid.normalise_code(doc.language) or langid.detect(text)[0]
         try:

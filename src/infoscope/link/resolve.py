@@ -260,7 +260,9 @@ def load_mentions(store: Store) -> list[Mention]:
             out.append(
                 Mention(
                     id=make_id("men", ev["id"]),
-                    family=FAMILIES.get(ev["type"] or "", "demonstration" if ev["type"] is None else None),
+                    family=FAMILIES.get(ev["type"])
+                    if ev["type"]
+                    else "demonstration",  # untyped rows: registrations
                     type=ev["type"],
                     subtype=ev["subtype"],
                     date=DateRange.parse(ev["date"]),

@@ -69,22 +69,6 @@ def stats(store: Store) -> dict[str, Any]:
         }
 
 
-def tallies(store: Store) -> list[dict[str, Any]]:
-    """Every tally found in a document, with its document and check, in document order."""
-    with store.sessions() as s:
-        rows = s.execute(
-            select(Annotation.value, Document.id, Document.title, Document.url, Source.name)
-            .join(Document, Document.id == Annotation.document_id)
-            .join(Source, Source.id == Document.source_id)
-            .where(Annotation.layer == "tallies")
-            .order_by(Document.published_at, Document.id, Annotation.id)
-        ).all()
-    return [
-        {"document": doc_id, "title": title, "url": url, "source": src, **value}
-        for value, doc_id, title, url, src in rows
-    ]
-
-
 def ledger_events(store: Store, *, limit: int = 100, min_mentions: int = 1) -> list[dict[str, Any]]:
     """Ledger events with every mention: who reported what, values side by side.
 

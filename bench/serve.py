@@ -146,63 +146,92 @@ async def load(base: str, clients: int, seconds: float) -> dict:
     return out
 
 
+def run_server(db: str, workers: int, clients: int, seconds: float) -> dict:
+    """Start `infoscope serve` with ``workers`` processes, drive it, stop it; per-endpoint latencies."""
+    port = free_port()
+    env = {**os.environ, "INFOSCOPE_PUBLIC_READ": "1"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "infoscope", "--db", db, "serve", "--port", str(port), "--public-read"]
+        + ["--workers", str(workers)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):  # wait for the server (bounded)
+            try:
+                if httpx.get(base + "/api/v1/events?limit=1", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.5)
+        else:
+            raise SystemExit("server did not start")
+        for path in ENDPOINTS.values():  # one request each first: every worker's caches are warm
+            httpx.get(base + path.format(country="DE"), timeout=30)
+        res = asyncio.run(load(base, clients, seconds))
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    endpoints = {
+        name: {
+            "path": ENDPOINTS[name],
+            "requests": len(v["lat"]),
+            "errors": v["errors"],
+            "p50_ms": pct(v["lat"], 50),
+            "p95_ms": pct(v["lat"], 95),
+        }
+        for name, v in res.items()
+    }
+    total = sum(e["requests"] for e in endpoints.values())
+    return {
+        "workers": workers,
+        "endpoints": endpoints,
+        "requests_per_second": round(total / seconds, 1),
+        "errors": sum(e["errors"] for e in endpoints.values()),
+        "p95_ms_worst": max(e["p95_ms"] for e in endpoints.values()),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--events", type=int, default=100_000)
     ap.add_argument("--clients", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=30.0)
+    ap.add_argument("--workers", default="1,2", help="server worker counts to measure, comma-separated")
     args = ap.parse_args()
+    counts = [int(w) for w in args.workers.split(",")]
     with tempfile.TemporaryDirectory() as d:
         db = f"sqlite:///{Path(d) / 'serve.db'}"
         t = time.perf_counter()
         fill(db, args.events)
         fill_s = time.perf_counter() - t
-        port = free_port()
-        env = {**os.environ, "INFOSCOPE_PUBLIC_READ": "1"}
-        server = subprocess.Popen(
-            [sys.executable, "-m", "infoscope", "--db", db, "serve", "--port", str(port), "--public-read"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(120):  # wait for the server (bounded)
-                try:
-                    if httpx.get(base + "/api/v1/events?limit=1", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.5)
-            else:
-                raise SystemExit("server did not start")
-            res = asyncio.run(load(base, args.clients, args.seconds))
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        runs = [run_server(db, w, args.clients, args.seconds) for w in counts]
+    best = min(runs, key=lambda r: r["p95_ms_worst"])
     report = {
         "benchmark": "serve",
-        "command": f"python bench/serve.py --events {args.events} --clients {args.clients} --seconds {args.seconds:g}",
+        "command": f"python bench/serve.py --events {args.events} --clients {args.clients} "
+        f"--seconds {args.seconds:g} --workers {args.workers}",
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
+        "note": "the load generator shares the machine's cores with the server processes",
         "store": f"SQLite, {args.events} events (filled in {fill_s:.1f} s)",
         "target": {"p95_ms": 200, "errors": 0},
-        "endpoints": {
-            name: {
-                "path": ENDPOINTS[name],
-                "requests": len(v["lat"]),
-                "errors": v["errors"],
-                "p50_ms": pct(v["lat"], 50),
-                "p95_ms": pct(v["lat"], 95),
-            }
-            for name, v in res.items()
-        },
+        "runs": runs,
+        # the top-level figures are those of the best-measured worker count, named here
+        "workers": best["workers"],
+        "endpoints": best["endpoints"],
+        "errors": sum(r["errors"] for r in runs),
+        "p95_ms_worst": best["p95_ms_worst"],
     }
-    report["errors"] = sum(e["errors"] for e in report["endpoints"].values())
-    report["p95_ms_worst"] = max(e["p95_ms"] for e in report["endpoints"].values())
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report["endpoints"], indent=1))
-    print(f"errors {report['errors']} · worst p95 {report['p95_ms_worst']} ms · wrote {RESULTS}")
+    for r in runs:
+        print(
+            f"workers {r['workers']}: {r['requests_per_second']} req/s · errors {r['errors']} · "
+            f"worst p95 {r['p95_ms_worst']} ms"
+        )
+    print(f"wrote {RESULTS}")
 
 
 if __name__ == "__main__":

@@ -29,7 +29,7 @@ Limit = Annotated[int, Query(ge=1, le=data.MAX_LIMIT)]
 Offset = Annotated[int, Query(ge=0)]
 
 
-def filters(
+async def filters(
     period: str | None = None,
     country: str | None = None,
     type: str | None = None,
@@ -37,7 +37,9 @@ def filters(
     language: str | None = None,
     source: str | None = None,
 ) -> data.Filters:
-    """The dashboard's filters. ``period``: YYYY, YYYY-MM, YYYY-MM-DD or FROM..TO."""
+    """The dashboard's filters. ``period``: YYYY, YYYY-MM, YYYY-MM-DD or FROM..TO.
+
+    Async because it only parses: a plain function would cost every request a trip to the thread pool."""
     try:
         return data.Filters(period, country, type, status, language, source)
     except data.FilterError as exc:

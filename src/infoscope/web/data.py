@@ -7,12 +7,15 @@ Every function returns plain dicts of JSON-friendly values.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+import threading
+import time
 from collections import defaultdict
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Connection, Engine, Select, event, func, or_, select
 
 from infoscope.model import (
     Annotation,
@@ -148,8 +151,61 @@ def page(limit: int | None, offset: int | None) -> tuple[int, int]:
     return limit, offset
 
 
-def _total(session: Any, q: Select[Any]) -> int:
-    return session.scalar(select(func.count()).select_from(q.order_by(None).subquery())) or 0
+class Totals:
+    """The totals of filtered lists, kept for a moment.
+
+    Counting every matching row is most of the cost of a list page on a large ledger, and a client
+    paging through one filter asks for the same total again and again. A total is kept for
+    ``INFOSCOPE_COUNT_TTL`` seconds (default 2; 0 turns this off) and dropped at once when this
+    process commits anything, so only writes made by other processes can take that long to show.
+    """
+
+    def __init__(self, ttl: float | None = None, max_entries: int = 2048) -> None:
+        self.ttl = float(os.environ.get("INFOSCOPE_COUNT_TTL", "2")) if ttl is None else ttl
+        self.max_entries = max_entries
+        self._values: dict[tuple[int, str, str], tuple[float, int]] = {}
+        self._watched: set[int] = set()
+        self._lock = threading.Lock()
+
+    def _watch(self, engine: Engine) -> None:
+        if id(engine) in self._watched:
+            return
+        key = id(engine)
+
+        def forget(_conn: Any) -> None:
+            with self._lock:
+                for k in [k for k in self._values if k[0] == key]:
+                    del self._values[k]
+
+        event.listen(engine, "commit", forget)
+        self._watched.add(key)
+
+    def count(self, conn: Any, q: Select[Any]) -> int:
+        stmt = select(func.count()).select_from(q.order_by(None).subquery())
+        if self.ttl <= 0:
+            return conn.scalar(stmt) or 0
+        engine = conn.engine if isinstance(conn, Connection) else conn.get_bind()
+        compiled = stmt.compile(dialect=engine.dialect)
+        key = (id(engine), str(compiled), repr(sorted(compiled.params.items())))
+        now = time.monotonic()
+        with self._lock:
+            self._watch(engine)
+            hit = self._values.get(key)
+        if hit is not None and now - hit[0] < self.ttl:
+            return hit[1]
+        n = conn.scalar(stmt) or 0
+        with self._lock:
+            if len(self._values) >= self.max_entries:
+                self._values.clear()
+            self._values[key] = (now, n)
+        return n
+
+
+TOTALS = Totals()
+
+
+def _total(conn: Any, q: Select[Any]) -> int:
+    return TOTALS.count(conn, q)
 
 
 def _iso(v: Any) -> Any:

@@ -7,6 +7,7 @@ Exit codes: 0 success, 1 something failed, 2 usage error.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -218,6 +219,20 @@ def ingest(
 # --- analyze -------------------------------------------------------------------------------
 
 
+def set_analysis_limits(max_chars: int | None, time_limit: float | None) -> None:
+    """Per-document limits, passed through the environment so worker processes see them too."""
+    from infoscope.analyze.limits import ENV_MAX_CHARS, ENV_TIME_LIMIT
+
+    if max_chars is not None:
+        if max_chars < 1:
+            raise UsageError("--max-chars must be at least 1")
+        os.environ[ENV_MAX_CHARS] = str(max_chars)
+    if time_limit is not None:
+        if time_limit < 0:
+            raise UsageError("--time-limit must be 0 (no limit) or more seconds")
+        os.environ[ENV_TIME_LIMIT] = str(time_limit)
+
+
 @app.command()
 def analyze(
     inputs: Annotated[
@@ -236,11 +251,18 @@ def analyze(
     ] = False,
     sources: Annotated[Path | None, typer.Option(help="A sources.toml registry describing outlets.")] = None,
     allow_private: Annotated[bool, typer.Option(help="Allow URLs on private addresses.")] = False,
+    max_chars: Annotated[
+        int | None, typer.Option(help="Refuse to analyse documents with more characters (default 5,000,000).")
+    ] = None,
+    time_limit: Annotated[
+        float | None, typer.Option(help="Seconds one document may take; 0: no limit (default 300).")
+    ] = None,
 ) -> None:
     """Find places, dates, quantities, actors, events and tallies, each tied to its evidence span."""
     from infoscope.ingest.registry import SourceRegistry
     from infoscope.ingest.run import IngestOptions
 
+    set_analysis_limits(max_chars, time_limit)
     opts = IngestOptions(
         registry=SourceRegistry.load(sources) if sources else SourceRegistry(), allow_private=allow_private
     )

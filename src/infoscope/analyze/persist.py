@@ -21,6 +21,7 @@ from infoscope.analyze.pipeline import CONTRACT_LAYERS, ORDER, annotators, run
 from infoscope.ids import make_id
 from infoscope.model import Annotation, Document, DocumentAnalysis, Span, utcnow
 from infoscope.store import Store
+from infoscope.store.retry import retry_write
 
 ANNOTATOR = "infoscope"
 
@@ -169,25 +170,12 @@ def analyze_stored(
             )
         try:
             run(adoc)
-            store_result(store, doc_id, adoc)
+            retry_write(lambda: store_result(store, doc_id, adoc))  # noqa: B023 (called at once)
         except Exception as exc:  # one bad document never sinks the batch
             reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             summary.failed += 1
             summary.errors.append((doc_id, reason))
-            with store.engine.begin() as conn:
-                conn.execute(delete(DocumentAnalysis).where(DocumentAnalysis.document_id == doc_id))
-                conn.execute(
-                    insert(DocumentAnalysis),
-                    [
-                        {
-                            "document_id": doc_id,
-                            "version": pipeline_version(),
-                            "analyzed_at": utcnow(),
-                            "items": 0,
-                            "error": reason,
-                        }
-                    ],
-                )
+            retry_write(lambda: _record_error(store, doc_id, reason))  # noqa: B023 (called at once)
             if on_doc:
                 on_doc(doc_id, False)
             continue
@@ -197,3 +185,21 @@ def analyze_stored(
         if on_doc:
             on_doc(doc_id, True)
     return summary
+
+
+def _record_error(store: Store, doc_id: str, reason: str) -> None:
+    """Note that this pipeline version failed on the document, and why."""
+    with store.engine.begin() as conn:
+        conn.execute(delete(DocumentAnalysis).where(DocumentAnalysis.document_id == doc_id))
+        conn.execute(
+            insert(DocumentAnalysis),
+            [
+                {
+                    "document_id": doc_id,
+                    "version": pipeline_version(),
+                    "analyzed_at": utcnow(),
+                    "items": 0,
+                    "error": reason,
+                }
+            ],
+        )

@@ -13,6 +13,7 @@ from types import ModuleType
 from typing import Any
 
 from infoscope.analyze.document import AnalysisDoc
+from infoscope.analyze.limits import Limits, deadline
 
 # what happened (issue: document analysis), then how it is told (propaganda, claims, tone)
 CORE = ("languages", "places", "dates", "quantities", "actors", "events", "tallies")
@@ -33,11 +34,29 @@ def annotators(names: tuple[str, ...] = ORDER) -> tuple[ModuleType, ...]:
     return mods
 
 
-def run(doc: AnalysisDoc, names: tuple[str, ...] = ORDER) -> AnalysisDoc:
-    """Run the annotators in order; each one's output lands in ``doc.layers[LAYER]``."""
+def run(doc: AnalysisDoc, names: tuple[str, ...] = ORDER, limits: Limits | None = None) -> AnalysisDoc:
+    """Run the annotators in order; each one's output lands in ``doc.layers[LAYER]``.
+
+    Text over ``limits.max_chars`` is refused and a run over ``limits.time_limit`` seconds is
+    stopped, each with a one-line AnalysisRefused the caller records for this document alone.
+    """
+    limits = limits or Limits.from_env()
+    limits.check_size(doc.text)
+    if limits.time_limit:
+        warm(names)  # models load on first use: that must not count against a document's time
+    with deadline(limits.time_limit) as check:
+        for mod in annotators(names):
+            doc.layers[mod.LAYER] = mod.annotate(doc)
+            check()
+    return doc
+
+
+@lru_cache(maxsize=4)
+def warm(names: tuple[str, ...] = ORDER) -> None:
+    """Run the annotators once on a short text, so their models and tables are loaded."""
+    doc = AnalysisDoc(text="On 3 May 2024, 300 people protested in Paris.\nPolice said two were hurt.")
     for mod in annotators(names):
         doc.layers[mod.LAYER] = mod.annotate(doc)
-    return doc
 
 
 def to_json(doc: AnalysisDoc) -> dict[str, Any]:

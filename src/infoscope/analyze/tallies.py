@@ -55,6 +55,9 @@ _PARTITIVE = re.compile(
     r"davon|darunter|von diesen|von ihnen|unter anderem)(?=[\s,:;]|$)",
     _I,
 )
+# where _PARTITIVE can match, overlapping matches included: found once per sentence, so that
+# asking it after every number of a long sentence stays linear (it was quadratic)
+_PARTITIVE_AT = re.compile(f"(?=(?:{_PARTITIVE.pattern}))", _I)
 # "71 events: 33 in Europe, ...": a colon after the total opens its breakdown
 _COLON_LIST = re.compile(r"[^:;.!?\d]{0,40}:\s+(?=[^;.!?\d]{0,40}\d)")
 # "in all", "a total of", "всего": the number is a total
@@ -225,6 +228,17 @@ def annotate(doc: AnalysisDoc) -> list[dict[str, Any]]:
     return out
 
 
+def _partitive_from(text: str, start: int, end: int, found: list[int]) -> bool:
+    """``_PARTITIVE.search(text[start:end])`` without scanning to the sentence's end each time.
+
+    ``found`` holds where the pattern matches within the sentence; ``^`` matches only at the start
+    of the slice, so that case is tried on a window longer than any of the keywords.
+    """
+    if found and found[-1] >= start:
+        return True
+    return bool(_PARTITIVE.match(text[start : min(end, start + 60)]))
+
+
 def _sentence_of(sents: list, pos: int) -> int:
     for i, s in enumerate(sents):
         if s.start <= pos < s.end:
@@ -245,6 +259,8 @@ def _paragraph(doc: AnalysisDoc, sents: list, qs: list[dict[str, Any]], places: 
         s = sents[si]
         stext = text[s.start : s.end]
         has_verb = bool(_AGG_VERBS.search(stext))
+        residents = bool(_RESIDENTS.search(stext))
+        partitive_at = [m.start() for m in _PARTITIVE_AT.finditer(text, s.start, s.end)]
         head_in_all = bool(_IN_ALL_HEAD.match(stext))
         next_head = text[sents[si + 1].start : sents[si + 1].start + 30] if si + 1 < len(sents) else ""
         found: list[tuple[int, dict[str, Any], str]] = []
@@ -279,7 +295,7 @@ def _paragraph(doc: AnalysisDoc, sents: list, qs: list[dict[str, Any]], places: 
                 )
                 of_the = bool(_OF_THE_BEFORE.search(before))
                 partitive = (
-                    bool(_PARTITIVE.search(text[q["end"] : s.end]))
+                    _partitive_from(text, q["end"], s.end, partitive_at)
                     or bool(_PARTITIVE.match(next_head))
                     # "30 тысяч человек: в Москве — 18 тысяч"; not "five countries: Ecuador (1), ..."
                     or (kind not in ("country", "city") and bool(_COLON_LIST.match(text, q["end"], s.end)))
@@ -287,7 +303,7 @@ def _paragraph(doc: AnalysisDoc, sents: list, qs: list[dict[str, Any]], places: 
                 has_more = bool(others) or bool(next_head)
                 reason = None
                 if kind == "person":
-                    if _RESIDENTS.search(stext):
+                    if residents:
                         continue  # "Germany is home to 250,000 people of Kestrian origin": a population
                     if scope_near or in_all or (partitive and has_more):
                         reason = "scope" if scope_near else "in_all" if in_all else "parts"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import urlparse
 
@@ -12,6 +13,22 @@ from lxml import html as lxml_html
 from infoscope.ingest.dates import parse_published
 from infoscope.ingest.records import IncomingDocument, Problem, SourceInfo
 
+# numeric character references, also escaped once inside an item's HTML ("&amp;#1234;")
+_CHARREF = re.compile(rb"&(amp;)?#(?:[xX]([0-9a-fA-F]{1,12})|([0-9]{1,12}));")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _fix_charref(m: re.Match[bytes]) -> bytes:
+    code = int(m.group(2), 16) if m.group(2) else int(m.group(3))
+    if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF:
+        return (m.group(1) and b"&amp;" or b"&") + b"#xFFFD;"
+    return m.group(0)
+
+
+def safe_charrefs(data: bytes) -> bytes:
+    """References to no character (``&#xD800;``, ``&#99999999;``) made U+FFFD: feedparser raises on them."""
+    return _CHARREF.sub(_fix_charref, data) if b"&" in data else data
+
 
 def looks_like_feed(head: bytes) -> bool:
     sample = head[:2048].lower()
@@ -19,6 +36,7 @@ def looks_like_feed(head: bytes) -> bool:
 
 
 def html_to_text(fragment: str) -> str:
+    fragment = _CONTROL.sub("", fragment)  # lxml refuses text with C0 control characters
     if "<" not in fragment:
         return fragment.strip()
     try:
@@ -40,14 +58,19 @@ def _item_xml(data: bytes) -> list[bytes]:
         return []
     if root is None:
         return []
+    # the local name by hand: etree.QName raises on the odd tag names recover mode lets through ("<:")
     items = [
-        el for el in root.iter() if isinstance(el.tag, str) and etree.QName(el).localname in ("item", "entry")
+        el for el in root.iter() if isinstance(el.tag, str) and el.tag.rsplit("}", 1)[-1] in ("item", "entry")
     ]
     return [etree.tostring(el, encoding="utf-8") for el in items]
 
 
 def read_feed(data: bytes, origin: str) -> Iterator[IncomingDocument | Problem]:
-    parsed = feedparser.parse(data)
+    try:
+        parsed = feedparser.parse(safe_charrefs(data))
+    except (ValueError, LookupError, UnicodeError) as exc:  # a broken encoding declaration, say
+        yield Problem(origin, f"not a readable feed: {type(exc).__name__}: {str(exc).splitlines()[0][:200]}")
+        return
     if not parsed.entries:
         reason = f"not a readable feed: {parsed.bozo_exception}" if parsed.bozo else "feed has no items"
         yield Problem(origin, reason, failed=bool(parsed.bozo))

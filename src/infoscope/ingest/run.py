@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from infoscope import language as langid
 from infoscope.ids import content_hash, make_id
+from infoscope.ingest.clean import clean_document
 from infoscope.ingest.decode import NotText
 from infoscope.ingest.feed import looks_like_feed, read_feed
 from infoscope.ingest.fetch import FetchError, fetch
@@ -30,6 +31,7 @@ from infoscope.ingest.tabular import read_csv, read_json, read_jsonl
 from infoscope.ingest.text import read_text
 from infoscope.model import Document, Source, utcnow
 from infoscope.store import Store
+from infoscope.store.retry import retry_write
 
 TEXT_EXT = {".txt", ".text", ".md", ".markdown", ".rst"}
 HTML_EXT = {".html", ".htm", ".xhtml"}
@@ -278,8 +280,9 @@ class DocumentWriter:
         self._sources.add(sid)
         return sid
 
-    def write(self, doc: IncomingDocument) -> tuple[str, str]:
+    def write(self, doc: IncomingDocument, *, again: bool = False) -> tuple[str, str]:
         """Store ``doc``; returns (status, reason) with status ingested, duplicate, skipped or failed."""
+        doc = clean_document(doc)  # NUL and lone surrogates would make the insert fail
         text = normalised_text(doc.text)
         if not text.strip():
             return "skipped", "empty"
@@ -321,7 +324,12 @@ class DocumentWriter:
                 )
         except IntegrityError:
             self._sources.clear()
+            if not again:  # maybe only the source was created meanwhile by another run: look again
+                return self.write(doc, again=True)
             return "duplicate", "stored concurrently by another run"
+        except Exception:
+            self._sources.clear()  # the source this transaction created was rolled back with it
+            raise
         return "ingested", ""
 
 
@@ -353,7 +361,7 @@ def ingest(
             else:
                 origin = item.origin
                 try:
-                    status, reason = writer.write(item)
+                    status, reason = retry_write(lambda: writer.write(item))  # noqa: B023 (called at once)
                 except Exception as exc:  # storage errors of one document must not sink the batch
                     status, reason = (
                         "failed",

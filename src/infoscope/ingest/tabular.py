@@ -31,7 +31,11 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 FIELDS = tuple(ALIASES)
 MAX_FIELD = 50_000_000
+MAX_LINE_BYTES = 50_000_000  # a longer line is refused without being held in memory whole
 csv.field_size_limit(MAX_FIELD)
+# what json.loads raises on hostile input besides JSONDecodeError: integers of over 4300 digits
+# (ValueError), nesting deeper than the recursion limit (RecursionError)
+_BAD_JSON = (ValueError, UnicodeDecodeError, RecursionError)
 
 
 def resolve_columns(columns: Iterable[str], mapping: Mapping[str, str] | None) -> dict[str, str]:
@@ -103,14 +107,18 @@ def read_jsonl(
 ) -> Iterator[IncomingDocument | Problem]:
     """Stream a JSON Lines file: memory stays flat however long the file is."""
     columns: dict[str, str] | None = None
-    for lineno, line in enumerate(stream, start=1):
+    lines = bounded_lines(stream) if hasattr(stream, "readline") else stream
+    for lineno, line in enumerate(lines, start=1):
+        item_origin = f"{origin}#L{lineno}"
+        if isinstance(line, LineTooLong):
+            yield Problem(item_origin, f"line longer than {line.limit} bytes")
+            continue
         if not line.strip():
             continue
-        item_origin = f"{origin}#L{lineno}"
         try:
             record = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            yield Problem(item_origin, f"not valid JSON: {exc}")
+        except _BAD_JSON as exc:
+            yield Problem(item_origin, f"not valid JSON: {_json_error(exc)}")
             continue
         if not isinstance(record, dict):
             yield Problem(item_origin, "JSON line is not an object")
@@ -128,8 +136,8 @@ def read_json(
     """A JSON document holding one object or an array of objects."""
     try:
         value = json.loads(data)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        yield Problem(origin, f"not valid JSON: {exc}")
+    except _BAD_JSON as exc:
+        yield Problem(origin, f"not valid JSON: {_json_error(exc)}")
         return
     records = value if isinstance(value, list) else [value]
     for i, record in enumerate(records):
@@ -162,19 +170,84 @@ def read_csv(
         except csv.Error:
             delimiter = ","
     body = io.BufferedReader(_Prepend(head, stream))  # stream on: memory stays flat
-    reader = csv.DictReader(
-        io.TextIOWrapper(body, encoding=encoding, errors="replace", newline=""), delimiter=delimiter
-    )
-    if not reader.fieldnames:
+    text = io.TextIOWrapper(body, encoding=encoding, errors="replace", newline="")
+    too_long: list[int] = []  # line numbers of lines refused for their length
+    reader = csv.DictReader(_bounded_text_lines(text, MAX_LINE_BYTES, too_long), delimiter=delimiter)
+    try:
+        fieldnames = reader.fieldnames
+    except csv.Error as exc:
+        yield Problem(origin, f"not valid CSV: {exc}")
+        return
+    if not fieldnames:
         yield Problem(origin, "CSV has no header row")
         return
-    columns = resolve_columns(reader.fieldnames, mapping)
-    for rowno, row in enumerate(reader, start=2):
+    columns = resolve_columns(fieldnames, mapping)
+    rowno = 1
+    while True:
+        rowno += 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over the limit, say: this row only
+            yield Problem(f"{origin}#row{rowno}", f"not valid CSV: {exc}")
+            continue
+        finally:
+            while too_long:
+                yield Problem(
+                    f"{origin}#line{too_long.pop(0)}", f"line longer than {MAX_LINE_BYTES} characters"
+                )
         buf = io.StringIO()
         csv.writer(buf, delimiter=delimiter).writerow([row.get(f, "") for f in reader.fieldnames])
         yield _record_to_document(
             row, columns, f"{origin}#row{rowno}", buf.getvalue().encode("utf-8"), "text/csv"
         )
+
+
+def _json_error(exc: BaseException) -> str:
+    if isinstance(exc, RecursionError):
+        return "nested too deeply"
+    return str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+
+
+class LineTooLong(bytes):
+    """Stands in for a line over the limit, which was skipped, not read into memory."""
+
+    limit: int = MAX_LINE_BYTES
+
+
+def bounded_lines(stream: IO[bytes], limit: int | None = None) -> Iterator[bytes]:
+    """The stream's lines; a line over ``limit`` bytes (default MAX_LINE_BYTES) becomes an empty ``LineTooLong``."""
+    limit = limit or MAX_LINE_BYTES
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        if len(line) > limit and not line.endswith(b"\n"):
+            while line and not line.endswith(b"\n"):  # skip the rest of it, a block at a time
+                line = stream.readline(1 << 20)
+            marker = LineTooLong()
+            marker.limit = limit
+            yield marker
+            continue
+        yield line
+
+
+def _bounded_text_lines(text: IO[str], limit: int, too_long: list[int]) -> Iterator[str]:
+    """Text lines for the CSV reader; one over ``limit`` characters is noted and read as blank."""
+    lineno = 0
+    while True:
+        line = text.readline(limit + 1)
+        if not line:
+            return
+        lineno += 1
+        if len(line) > limit and not line.endswith(("\n", "\r")):
+            while line and not line.endswith(("\n", "\r")):
+                line = text.readline(1 << 20)
+            too_long.append(lineno)
+            yield "\n"  # a blank line: the CSV reader skips it
+            continue
+        yield line
 
 
 class _Prepend(io.RawIOBase):

@@ -14,6 +14,7 @@ from sqlalchemy.exc import ArgumentError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from infoscope.errors import InfoscopeError
+from infoscope.store.retry import busy_timeout_ms
 
 DEFAULT_DB = "sqlite:///infoscope.db"
 
@@ -37,7 +38,7 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
+    cur.execute(f"PRAGMA busy_timeout={busy_timeout_ms()}")  # wait for the write lock, then retry_write
     cur.close()
 
 
@@ -75,7 +76,7 @@ def open_store(db: str | None = None, *, upgrade: bool = True) -> Store:
             parent = Path(sa_url.database).parent
             if not parent.exists():
                 raise InfoscopeError(f"folder for the database does not exist: {parent}")
-        engine = create_engine(sa_url, connect_args={"timeout": 30})
+        engine = create_engine(sa_url, connect_args={"timeout": busy_timeout_ms() / 1000})
         event.listen(engine, "connect", _sqlite_pragmas)
     elif sa_url.get_backend_name() == "postgresql":
         engine = create_engine(sa_url, pool_pre_ping=True)

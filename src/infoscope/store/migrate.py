@@ -42,6 +42,10 @@ def upgrade_to_head(store: Store) -> bool:
     if current_revision(store) == head_revision():
         return False
     with store.engine.begin() as conn:
+        # one migrator at a time: a second run started at the same moment waits here, then finds
+        # the schema current instead of failing on "relation already exists"
+        if store.dialect == "postgresql":
+            conn.exec_driver_sql("SELECT pg_advisory_xact_lock(7263001)")
         cfg = alembic_config(store)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "head")

@@ -18,6 +18,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from infoscope import __version__
 from infoscope.store import Store, open_store
+from infoscope.store.retry import StillLocked
 from infoscope.web.security import HEADERS, RateLimiter, SecurityHeaders
 from infoscope.web.settings import Settings
 
@@ -112,6 +113,13 @@ def create_app(
         if exc.status_code == 401 and request.method == "GET":
             return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
         return _error_page(request, exc.status_code, str(exc.detail))
+
+    @app.exception_handler(StillLocked)
+    async def busy(request: Request, exc: StillLocked) -> Response:
+        """Writers kept the database busy through every retry: say so, and when to come back."""
+        if not _wants_html(request):
+            return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
+        return _error_page(request, 503, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError) -> Response:

@@ -24,6 +24,7 @@ from infoscope.ingest.registry import SourceRegistry
 from infoscope.ingest.run import DocumentWriter, IngestOptions, document_id, read_bytes
 from infoscope.model import AuditEntry, Event, utcnow
 from infoscope.store import Store
+from infoscope.store.retry import retry_write
 from infoscope.web.accounts import Principal, audit_id
 
 MAX_UPLOAD_BYTES = 5_000_000
@@ -160,7 +161,7 @@ def contribute_document(
     writer = DocumentWriter(store, opts)
     for doc in docs[:1000]:
         doc.meta = {**(doc.meta or {}), **meta}
-        status, reason = writer.write(doc)
+        status, reason = retry_write(lambda: writer.write(doc))  # noqa: B023 (called at once)
         did = document_id(doc, opts)
         if status == "ingested":
             result.ingested.append(did)
@@ -221,54 +222,62 @@ def contribute_event(store: Store, user: Principal, report: dict[str, Any]) -> s
     links = check_links(report.get("links"))
     now = utcnow()
     eid = make_id("evt", "contribution", user.name, now.isoformat(), description, os.urandom(4).hex())
-    with store.engine.begin() as conn:
-        conn.execute(
-            insert(Event).values(
-                id=eid,
-                fingerprint=eid,
-                origin="contribution",
-                type=etype,
-                subtype=text("subtype", 80),
-                form=text("form", 60),
-                date=date,
-                date_low=day,
-                date_high=day,
-                country=country,
-                location=text("location", 300),
-                participants_low=participants,
-                participants_high=participants,
-                participants_text=None if participants is None else str(participants),
-                killed=_int(report.get("killed"), "killed"),
-                injured=_int(report.get("injured"), "injured"),
-                organiser=text("organiser", 2000),
-                actors=[],
-                notes=description,
-                status="reported",
-                independent_sources=1,
-                mentions=1,
-                source_id=None,
-                provenance={"contributed_by": user.name, "links": links, "submitted_at": now.isoformat()},
-                created_at=now,
+
+    def write() -> None:  # the event and its audit entry, in one transaction
+        with store.engine.begin() as conn:
+            conn.execute(
+                insert(Event).values(
+                    id=eid,
+                    fingerprint=eid,
+                    origin="contribution",
+                    type=etype,
+                    subtype=text("subtype", 80),
+                    form=text("form", 60),
+                    date=date,
+                    date_low=day,
+                    date_high=day,
+                    country=country,
+                    location=text("location", 300),
+                    participants_low=participants,
+                    participants_high=participants,
+                    participants_text=None if participants is None else str(participants),
+                    killed=_int(report.get("killed"), "killed"),
+                    injured=_int(report.get("injured"), "injured"),
+                    organiser=text("organiser", 2000),
+                    actors=[],
+                    notes=description,
+                    status="reported",
+                    independent_sources=1,
+                    mentions=1,
+                    source_id=None,
+                    provenance={"contributed_by": user.name, "links": links, "submitted_at": now.isoformat()},
+                    created_at=now,
+                )
             )
-        )
-        conn.execute(
-            insert(AuditEntry).values(
-                id=audit_id(),
-                at=now,
-                actor=user.name,
-                action="contribute",
-                item_type="event",
-                item_id=eid,
-                field="status",
-                old_value=None,
-                new_value="reported",
-                note="contributed event report",
+            conn.execute(
+                insert(AuditEntry).values(
+                    id=audit_id(),
+                    at=now,
+                    actor=user.name,
+                    action="contribute",
+                    item_type="event",
+                    item_id=eid,
+                    field="status",
+                    old_value=None,
+                    new_value="reported",
+                    note="contributed event report",
+                )
             )
-        )
+
+    retry_write(write)
     return eid
 
 
 def _audit(store: Store, user: Principal, item_type: str, item_id: str, note: str) -> None:
+    retry_write(lambda: _write_audit(store, user, item_type, item_id, note))
+
+
+def _write_audit(store: Store, user: Principal, item_type: str, item_id: str, note: str) -> None:
     with store.engine.begin() as conn:
         conn.execute(
             insert(AuditEntry).values(

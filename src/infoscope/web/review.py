@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from infoscope.model import Annotation, AuditEntry, Event, ReviewState, utcnow
 from infoscope.store import Store
+from infoscope.store.retry import retry_write
 from infoscope.web.accounts import Principal, audit_id
 from infoscope.web.data import audit_dict
 
@@ -50,7 +51,8 @@ def set_review(
     if note and len(note) > 5000:
         raise ReviewError("a note has at most 5000 characters")
     now = utcnow()
-    try:
+
+    def decide() -> None:
         with store.engine.begin() as conn:
             if item_type == "event":
                 old = conn.execute(select(Event.status).where(Event.id == item_id)).scalar_one_or_none()
@@ -105,6 +107,9 @@ def set_review(
                     note=note,
                 )
             )
+
+    try:
+        retry_write(decide)  # a busy database is waited out; a changed version is a conflict
     except (IntegrityError, ReviewError) as exc:
         if isinstance(exc, ReviewError) and exc.status != 409:
             raise

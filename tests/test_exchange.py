@@ -95,3 +95,47 @@ def test_filtered_event_exports(tmp_path: Path):
     assert len(acled) > 10
     bad = run_cli("export", "--format", "xml", db=db)
     assert bad.returncode == 2 and "unknown export format" in bad.stderr
+
+
+def test_round_trip_keeps_review_decisions_and_the_audit_log(store, tmp_path: Path, request):
+    """A backup restores people's decisions exactly: review states, their versions, the audit log."""
+    from sqlalchemy import select
+
+    from infoscope.analyze.document import AnalysisDoc
+    from infoscope.analyze.persist import store_result
+    from infoscope.model import Annotation, Document, Event
+    from infoscope.web.accounts import Principal
+    from infoscope.web.review import ReviewError, set_review
+
+    _fill(store)
+    with store.sessions() as s:
+        e1, e2 = s.scalars(select(Event.id).order_by(Event.id).limit(2)).all()
+        doc = s.scalars(select(Document).order_by(Document.id).limit(1)).one()
+    sentence = doc.text.split("\n")[0]
+    claim = AnalysisDoc(text=doc.text, id=doc.id, layers={"claims": [{"start": 0, "end": len(sentence)}]})
+    store_result(store, doc.id, claim)
+    with store.sessions() as s:
+        claim_id = s.scalars(select(Annotation.id).where(Annotation.layer == "claims")).one()
+    rita = Principal("usr_rita", "rita", "reviewer")
+    set_review(store, "event", e1, "verified", "two outlets agree", 0, rita)
+    set_review(store, "event", e1, "disputed", "casualty figures differ <b>", 1, rita)
+    set_review(store, "event", e2, "rejected", None, 0, rita)
+    set_review(store, "claim", claim_id, "verified", "checked against the registry", 0, rita)
+    first = _export(store)
+    assert first.count('"table": "review_states"') == 3 and first.count('"table": "audit_log"') == 4
+
+    targets = [f"sqlite:///{tmp_path / 'restored.db'}"]
+    if store.dialect == "sqlite":
+        targets.append(request.getfixturevalue("pg_url"))
+    for url in targets:
+        target = open_store(url)
+        import_ledger(target, io.StringIO(first))
+        again = _export(target)
+        assert hashlib.sha256(again.encode()).hexdigest() == hashlib.sha256(first.encode()).hexdigest()
+        # the restored decisions are live: the next decision builds on version 2, a stale one is refused
+        with target.sessions() as s:
+            assert s.get(Event, e1).status == "disputed" and s.get(Event, e2).status == "rejected"
+        assert set_review(target, "event", e1, "verified", None, 2, rita)["version"] == 3
+        with pytest.raises(ReviewError, match="reviewed by someone else"):
+            set_review(target, "event", e1, "rejected", None, 2, rita)
+        target.close()

@@ -28,6 +28,7 @@ from rich.table import Table
 
 from infoscope import __version__
 from infoscope.errors import InfoscopeError, UsageError
+from infoscope.jobs import JobRun, job
 from infoscope.store import Store, open_store
 
 app = typer.Typer(
@@ -130,6 +131,19 @@ def db_upgrade() -> None:
 # --- ingest --------------------------------------------------------------------------------
 
 
+def _abs_input(given: str) -> str:
+    """An input as the job record keys it: local paths absolute, so a re-run from elsewhere matches."""
+    if given == "-" or "://" in given:
+        return given
+    return str(Path(given).absolute())
+
+
+def _resume_note(run: JobRun, unit: str) -> None:
+    message = run.resume_message(unit)
+    if message:
+        err.print(message, highlight=False)
+
+
 def _parse_map(items: list[str] | None) -> dict[str, str]:
     result: dict[str, str] = {}
     for item in items or []:
@@ -187,14 +201,24 @@ def ingest(
         max_text_chars=max_chars,
     )
     s = store()
-    with progress("ingesting") as bar:
+    args = {
+        "inputs": [_abs_input(i) for i in inputs],
+        "source": source,
+        "sources": _abs_input(str(sources)) if sources else None,
+        "columns": columns,
+        "allow_private": allow_private,
+        "max_chars": max_chars,
+    }
+    with job(s, "ingest", args) as run, progress("ingesting") as bar:
+        _resume_note(run, "documents")
         counts = {"ingested": 0, "duplicate": 0, "skipped": 0, "failed": 0}
 
         def on_item(_origin: str, status: str) -> None:
             counts[status] = counts.get(status, 0) + 1
             bar.update(0, advance=1, status=" ".join(f"{k} {v}" for k, v in counts.items() if v))
 
-        summary = run_ingest(s, inputs, opts, on_item=on_item)
+        summary = run_ingest(s, inputs, opts, on_item=on_item, on_stored=run.tick)
+        run.finish(summary.as_dict())
     s.close()
     if as_json:
         out.print_json(json.dumps(summary.as_dict()))
@@ -285,15 +309,22 @@ def analyze(
     from infoscope.ingest.run import ingest as run_ingest
 
     s = store()
-    if inputs:
-        summary = run_ingest(s, inputs, opts)
-        out.print(
-            f"ingested {summary.ingested} · duplicates {summary.duplicates} · skipped {summary.skipped} · "
-            f"failed {summary.failed}"
-        )
-    todo = pending_documents(s, everything=all_)
-    with progress("analysing", total=len(todo)) as bar:
-        result = analyze_stored(s, todo, on_doc=lambda _d, _ok: bar.update(0, advance=1))
+    args = {"inputs": [_abs_input(i) for i in inputs or []], "all": all_}
+    with job(s, "analyze", args) as run:
+        _resume_note(run, "documents")
+        if inputs:
+            summary = run_ingest(s, inputs, opts)
+            out.print(
+                f"ingested {summary.ingested} · duplicates {summary.duplicates} · "
+                f"skipped {summary.skipped} · failed {summary.failed}"
+            )
+        # an interrupted --all goes on with the documents it had not reached
+        todo = pending_documents(s, everything=all_, since=run.started_at if run.resumed else None)
+        with progress("analysing", total=len(todo)) as bar:
+            result = analyze_stored(
+                s, todo, on_doc=lambda _d, _ok: bar.update(0, advance=1), on_stored=run.tick
+            )
+        run.finish(result.as_dict())
     s.close()
     out.print(
         f"[{'green' if not result.failed else 'red'}]analysed {result.analyzed}[/] · failed {result.failed} · "
@@ -361,16 +392,22 @@ def import_events_cmd(
     s = store()
     total = ImportSummary()
     per_file = {}
-    with progress("importing events") as bar:
+    args = {
+        "files": [_abs_input(str(f)) for f in files],
+        "mapping": _abs_input(str(mapping)) if mapping else None,
+    }
+    with job(s, "import-events", args) as run, progress("importing events") as bar:
+        _resume_note(run, "events")
         for f in files:
             bar.update(0, description=f"importing {f.name}")
-            res = import_events(s, f, m, on_row=lambda _n: bar.update(0, advance=1))
+            res = import_events(s, f, m, on_row=lambda _n: bar.update(0, advance=1), on_batch=run.tick)
             per_file[str(f)] = res.as_dict()
             for k in ("rows", "imported", "duplicates", "failed"):
                 setattr(total, k, getattr(total, k) + getattr(res, k))
             for r, n in res.reasons.items():
                 total.reasons[r] = total.reasons.get(r, 0) + n
             total.examples.extend(res.examples)
+        run.finish(total.as_dict())
     s.close()
     if as_json:
         out.print_json(json.dumps({**total.as_dict(), "files": per_file}))
@@ -410,8 +447,8 @@ def link(
     """Build the cross-document ledger: near-copies, coordination, events resolved across documents."""
     import datetime as dt
 
-    from infoscope.link.clusters import ClusterSettings, build_clusters
-    from infoscope.link.resolve import build_ledger
+    from infoscope.link.clusters import ClusterSettings
+    from infoscope.link.run import link_store
 
     if not 0 < threshold <= 1:
         raise UsageError("--threshold must be in (0, 1]")
@@ -419,14 +456,28 @@ def link(
     settings = ClusterSettings(
         threshold=threshold, window=dt.timedelta(hours=window_hours), min_sources=min_sources
     )
-    with progress("clustering near-copies") as bar:
-        summary = build_clusters(s, settings, on_doc=lambda: bar.update(0, advance=1))
-        bar.update(0, description="finding translations")
-        from infoscope.link.crosslang import build_translation_clusters
+    args = dict(
+        threshold=threshold, window_hours=window_hours, min_sources=min_sources, tolerance_days=tolerance_days
+    )
+    with job(s, "link", args) as run, progress("clustering near-copies") as bar:
+        if run.resumed:  # nothing of a killed link was written: it starts over
+            err.print(
+                "resuming: an earlier link with these arguments did not finish; rebuilding from the start"
+            )
 
-        translations = build_translation_clusters(s)
-        bar.update(0, description="resolving events")
-        ledger = build_ledger(s, tolerance_days=tolerance_days)
+        def commit(conn, result) -> None:  # type: ignore[no-untyped-def]
+            run.tick(conn)
+            run.finish({"clusters": result.clusters.clusters, "events": result.ledger.events}, conn)
+
+        result = link_store(
+            s,
+            settings,
+            tolerance_days,
+            on_doc=lambda: bar.update(0, advance=1),
+            on_step=lambda step: bar.update(0, description=step),
+            before_commit=commit,
+        )
+        summary, translations, ledger = result.clusters, result.translations, result.ledger
     s.close()
     if as_json:
         print(

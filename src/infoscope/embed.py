@@ -81,7 +81,8 @@ def embed(
         return np.load(path)
     mat = _embed(texts, query=query, backend=backend)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.npy")
+    # one temporary file per process: two runs caching the same texts never write into one file
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")
     np.save(tmp, mat)
     tmp.replace(path)
     return mat

@@ -345,3 +345,35 @@ class AuditEntry(Base):
     old_value: Mapped[str | None] = mapped_column(Text)
     new_value: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
+
+
+# --- progress of long commands -------------------------------------------------------------
+
+JOB_STATUSES = ("running", "finished", "failed")
+
+
+class Job(Base):
+    """Progress of one long command (ingest, analyze, import-events, link) with given arguments.
+
+    Keyed by the command and a hash of its arguments, so running the same command again finds
+    the record of a run that was killed. ``done`` counts committed units (documents stored,
+    documents analysed, events imported, ledger rebuilds) and advances in the same transaction
+    as the unit, so it is exact after a crash. Local bookkeeping: it never travels in an export.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = {"info": {"exchange": False}}
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    command: Mapped[str] = mapped_column(String(40))
+    args_hash: Mapped[str] = mapped_column(String(64))
+    args: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    done: Mapped[int] = mapped_column(Integer, default=0)
+    runs: Mapped[int] = mapped_column(Integer, default=1)  # starts, resumed ones included
+    interrupted: Mapped[int] = mapped_column(Integer, default=0)  # runs found unfinished by the next
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the last run's summary
+    error: Mapped[str | None] = mapped_column(Text)
+    started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

@@ -7,6 +7,7 @@ whole, so a changed pipeline never leaves old and new results mixed.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, delete, insert, select
 
 from infoscope.analyze.document import AnalysisDoc
 from infoscope.analyze.pipeline import CONTRACT_LAYERS, ORDER, annotators, run
@@ -91,8 +92,13 @@ class AnalyzeSummary:
         }
 
 
-def store_result(store: Store, doc_id: str, doc: AnalysisDoc) -> int:
-    """Replace the document's annotations with ``doc.layers``; returns the number of items."""
+def store_result(
+    store: Store, doc_id: str, doc: AnalysisDoc, on_stored: Callable[[Connection], None] | None = None
+) -> int:
+    """Replace the document's annotations with ``doc.layers``; returns the number of items.
+
+    ``on_stored`` runs inside the same transaction (a job's progress counter).
+    """
     spans: dict[tuple[int, int], str] = {}
     rows: list[dict[str, Any]] = []
     layers = {layer: doc.layers.get(layer) or [] for layer in CONTRACT_LAYERS}
@@ -139,23 +145,36 @@ def store_result(store: Store, doc_id: str, doc: AnalysisDoc) -> int:
                 }
             ],
         )
+        if on_stored:
+            on_stored(conn)
     return len(rows)
 
 
-def pending_documents(store: Store, *, everything: bool = False) -> list[str]:
-    """Ids of documents to analyse: never analysed or analysed by another pipeline version."""
+def pending_documents(
+    store: Store, *, everything: bool = False, since: dt.datetime | None = None
+) -> list[str]:
+    """Ids of documents to analyse: never analysed or analysed by another pipeline version.
+
+    ``everything`` takes every document; with ``since`` (when an interrupted ``--all`` run
+    started) it leaves out those this pipeline version analysed from then on, so the run resumes.
+    """
     with store.sessions() as s:
         q = select(Document.id).order_by(Document.id)
-        if not everything:
+        if not everything or since is not None:
             done = select(DocumentAnalysis.document_id).where(
                 DocumentAnalysis.version == pipeline_version(), DocumentAnalysis.error.is_(None)
             )
+            if everything:
+                done = done.where(DocumentAnalysis.analyzed_at >= since)
             q = q.where(Document.id.not_in(done))
         return list(s.scalars(q))
 
 
 def analyze_stored(
-    store: Store, doc_ids: Iterable[str], on_doc: Callable[[str, bool], None] | None = None
+    store: Store,
+    doc_ids: Iterable[str],
+    on_doc: Callable[[str, bool], None] | None = None,
+    on_stored: Callable[[Connection], None] | None = None,
 ) -> AnalyzeSummary:
     """Analyse stored documents; one failing document is recorded and the rest go on."""
     annotators()  # load and check the pipeline once, before the first document
@@ -170,7 +189,7 @@ def analyze_stored(
             )
         try:
             run(adoc)
-            retry_write(lambda: store_result(store, doc_id, adoc))  # noqa: B023 (called at once)
+            retry_write(lambda: store_result(store, doc_id, adoc, on_stored))  # noqa: B023 (called at once)
         except Exception as exc:  # one bad document never sinks the batch
             reason = f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"
             summary.failed += 1

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
 
 from infoscope.errors import InfoscopeError
 from infoscope.events.forms import protest_form
@@ -283,9 +284,16 @@ def row_to_event(
 
 
 def import_events(
-    store: Store, path: Path, mapping: EventMapping | None = None, on_row: Callable[[int], None] | None = None
+    store: Store,
+    path: Path,
+    mapping: EventMapping | None = None,
+    on_row: Callable[[int], None] | None = None,
+    on_batch: Callable[[Session, int], None] | None = None,
 ) -> ImportSummary:
-    """Import one CSV file of events; returns counts of rows, imported, duplicates and failures."""
+    """Import one CSV file of events; returns counts of rows, imported, duplicates and failures.
+
+    ``on_batch(session, imported)`` runs inside each batch's transaction (a job's progress counter).
+    """
     mapping = mapping or EventMapping()
     if not path.is_file():
         raise InfoscopeError(f"no such file: {path}")
@@ -307,6 +315,8 @@ def import_events(
             new = [ev for fp, ev in batch.items() if fp not in existing]
             if new:
                 s.execute(insert(Event), new)
+            if on_batch:
+                on_batch(s, len(new))
         summary.imported += len(new)
         summary.duplicates += len(batch) - len(new)
         batch.clear()

@@ -252,9 +252,12 @@ _INSERT_DOCUMENT = insert(Document)
 class DocumentWriter:
     """Stores incoming documents, one transaction each, creating their sources on first sight."""
 
-    def __init__(self, store: Store, opts: IngestOptions) -> None:
+    def __init__(
+        self, store: Store, opts: IngestOptions, on_stored: Callable[[Connection], None] | None = None
+    ) -> None:
         self.store = store
         self.opts = opts
+        self.on_stored = on_stored  # runs in each stored document's transaction (the job's counter)
         self._sources: set[str] = set()
 
     def url_known(self, url: str) -> bool:
@@ -322,6 +325,8 @@ class DocumentWriter:
                         )
                     ],
                 )
+                if self.on_stored:
+                    self.on_stored(s)
         except IntegrityError:
             self._sources.clear()
             if not again:  # maybe only the source was created meanwhile by another run: look again
@@ -339,10 +344,11 @@ def ingest(
     opts: IngestOptions | None = None,
     on_input: Callable[[str], None] | None = None,
     on_item: Callable[[str, str], None] | None = None,
+    on_stored: Callable[[Connection], None] | None = None,
 ) -> IngestSummary:
     """Ingest every input; ``on_input``/``on_item`` report progress to the caller."""
     opts = opts or IngestOptions()
-    writer = DocumentWriter(store, opts)
+    writer = DocumentWriter(store, opts, on_stored)
     summary = IngestSummary()
     for given in expand_inputs(inputs):
         if isinstance(given, Problem):

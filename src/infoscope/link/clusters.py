@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 from datasketch import LeanMinHash, MinHashLSH
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, delete, insert, select
 
 from infoscope.ids import make_id
 from infoscope.model import Cluster, ClusterMember, Document, Source, utcnow
@@ -228,6 +228,13 @@ def build_clusters(
     """Recompute the near-duplicate clusters and replace the stored ones in one transaction."""
     st = settings or ClusterSettings()
     summary = find_clusters(store, st, on_doc)
+    with store.engine.begin() as conn:
+        write_clusters(conn, summary, st)
+    return summary
+
+
+def write_clusters(conn: Connection, summary: ClusterSummary, st: ClusterSettings) -> None:
+    """Replace the stored near-duplicate clusters with ``summary``'s, in the caller's transaction."""
     method = {
         "method": "minhash-lsh",
         "shingle": f"word {SHINGLE}-gram",
@@ -237,40 +244,38 @@ def build_clusters(
         "min_sources": st.min_sources,
     }
     now = utcnow()
-    with store.engine.begin() as conn:
-        conn.execute(
-            delete(ClusterMember).where(
-                ClusterMember.cluster_id.in_(select(Cluster.id).where(Cluster.kind == "near_duplicate"))
-            )
+    conn.execute(
+        delete(ClusterMember).where(
+            ClusterMember.cluster_id.in_(select(Cluster.id).where(Cluster.kind == "near_duplicate"))
         )
-        conn.execute(delete(Cluster).where(Cluster.kind == "near_duplicate"))
-        if summary.results:
-            conn.execute(
-                insert(Cluster),
-                [
-                    {
-                        "id": c.id,
-                        "kind": "near_duplicate",
-                        "size": len(c.members),
-                        "sources": c.sources,
-                        "first_published": c.first,
-                        "last_published": c.last,
-                        "coordinated": c.coordinated,
-                        "method": method,
-                        "created_at": now,
-                    }
-                    for c in summary.results
-                ],
-            )
-            conn.execute(
-                insert(ClusterMember),
-                [
-                    {"cluster_id": c.id, "document_id": d.id, "similarity": c.similarity[d.id]}
-                    for c in summary.results
-                    for d in c.members
-                ],
-            )
-    return summary
+    )
+    conn.execute(delete(Cluster).where(Cluster.kind == "near_duplicate"))
+    if summary.results:
+        conn.execute(
+            insert(Cluster),
+            [
+                {
+                    "id": c.id,
+                    "kind": "near_duplicate",
+                    "size": len(c.members),
+                    "sources": c.sources,
+                    "first_published": c.first,
+                    "last_published": c.last,
+                    "coordinated": c.coordinated,
+                    "method": method,
+                    "created_at": now,
+                }
+                for c in summary.results
+            ],
+        )
+        conn.execute(
+            insert(ClusterMember),
+            [
+                {"cluster_id": c.id, "document_id": d.id, "similarity": c.similarity[d.id]}
+                for c in summary.results
+                for d in c.members
+            ],
+        )
 
 
 def cluster_timelines(store: Store, *, coordinated_only: bool = False) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Connection, delete, insert, select
 
 from infoscope import embed
 from infoscope.analyze.segment import paragraphs, sentences
@@ -139,6 +139,16 @@ def build_translation_clusters(store: Store, settings: CrossLanguageSettings | N
     """Replace the stored cross-language clusters; returns how many there are."""
     st = settings or CrossLanguageSettings()
     found = find_translations(store, st)
+    with store.engine.begin() as conn:
+        write_translation_clusters(conn, found, st)
+    return len(found)
+
+
+def write_translation_clusters(
+    conn: Connection, found: list[dict[str, Any]], st: CrossLanguageSettings | None = None
+) -> None:
+    """Replace the stored cross-language clusters with ``found``, in the caller's transaction."""
+    st = st or CrossLanguageSettings()
     method = {
         "method": "embedding sentence alignment",
         "backend": st.backend or embed.available_backend(),
@@ -147,38 +157,36 @@ def build_translation_clusters(store: Store, settings: CrossLanguageSettings | N
         "window_hours": st.window.total_seconds() / 3600,
     }
     now = utcnow()
-    with store.engine.begin() as conn:
-        conn.execute(
-            delete(ClusterMember).where(
-                ClusterMember.cluster_id.in_(select(Cluster.id).where(Cluster.kind == "cross_language"))
-            )
+    conn.execute(
+        delete(ClusterMember).where(
+            ClusterMember.cluster_id.in_(select(Cluster.id).where(Cluster.kind == "cross_language"))
         )
-        conn.execute(delete(Cluster).where(Cluster.kind == "cross_language"))
-        if found:
-            conn.execute(
-                insert(Cluster),
-                [
-                    {
-                        "id": c["id"],
-                        "kind": "cross_language",
-                        "size": len(c["members"]),
-                        "sources": c["sources"],
-                        "first_published": c["first"],
-                        "last_published": c["last"],
-                        "coordinated": c["sources"] >= st.min_sources
-                        and c["last"] - c["first"] <= st.coordination_window,
-                        "method": {**method, "languages": c["languages"]},
-                        "created_at": now,
-                    }
-                    for c in found
-                ],
-            )
-            conn.execute(
-                insert(ClusterMember),
-                [
-                    {"cluster_id": c["id"], "document_id": d, "similarity": c["similarity"][d]}
-                    for c in found
-                    for d in c["members"]
-                ],
-            )
-    return len(found)
+    )
+    conn.execute(delete(Cluster).where(Cluster.kind == "cross_language"))
+    if found:
+        conn.execute(
+            insert(Cluster),
+            [
+                {
+                    "id": c["id"],
+                    "kind": "cross_language",
+                    "size": len(c["members"]),
+                    "sources": c["sources"],
+                    "first_published": c["first"],
+                    "last_published": c["last"],
+                    "coordinated": c["sources"] >= st.min_sources
+                    and c["last"] - c["first"] <= st.coordination_window,
+                    "method": {**method, "languages": c["languages"]},
+                    "created_at": now,
+                }
+                for c in found
+            ],
+        )
+        conn.execute(
+            insert(ClusterMember),
+            [
+                {"cluster_id": c["id"], "document_id": d, "similarity": c["similarity"][d]}
+                for c in found
+                for d in c["members"]
+            ],
+        )

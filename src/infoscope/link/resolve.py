@@ -20,14 +20,15 @@ import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Connection, delete, insert, select, update
 
 from infoscope.ids import make_id
 from infoscope.link.clusters import independence_key
-from infoscope.model import Annotation, ClusterMember, Document, Event, EventMention, Source, utcnow
+from infoscope.model import Annotation, Cluster, ClusterMember, Document, Event, EventMention, Source, utcnow
 from infoscope.store import Store
 
 FAMILIES = {
@@ -199,11 +200,38 @@ def _int(v: Any) -> int | None:
         return None
 
 
-def load_mentions(store: Store) -> list[Mention]:
-    """Document event items and imported event rows, as mentions."""
+def copy_keys(near: Iterable[tuple[str, str]], cross: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """Document -> the cluster whose copies count once, from (document, cluster) pairs.
+
+    A document in a near-copy cluster and in a translation cluster counts with its translation
+    cluster: the rule decided here, not by the order rows come back from the database.
+    """
+    return {**dict(near), **dict(cross)}
+
+
+def stored_copy_keys(conn: Connection) -> dict[str, str]:
+    q = (
+        select(ClusterMember.document_id, ClusterMember.cluster_id, Cluster.kind)
+        .join(Cluster, Cluster.id == ClusterMember.cluster_id)
+        .order_by(ClusterMember.cluster_id, ClusterMember.document_id)
+    )
+    rows = conn.execute(q).all()
+    return copy_keys(
+        ((d, c) for d, c, k in rows if k != "cross_language"),
+        ((d, c) for d, c, k in rows if k == "cross_language"),
+    )
+
+
+def load_mentions(store: Store, copy_of: dict[str, str] | None = None) -> list[Mention]:
+    """Document event items and imported event rows, as mentions.
+
+    ``copy_of`` (document -> cluster) replaces the stored clusters: ``infoscope link`` passes the
+    clusters it is about to write, so that clusters and ledger are replaced in one transaction.
+    """
     out: list[Mention] = []
     with store.engine.connect() as conn:
-        copy_of = dict(conn.execute(select(ClusterMember.document_id, ClusterMember.cluster_id)).all())
+        if copy_of is None:
+            copy_of = stored_copy_keys(conn)
         q = (
             select(
                 Annotation.id,
@@ -374,16 +402,26 @@ def _mention_row(m: Mention, event_id: str | None) -> dict[str, Any]:
     }
 
 
-def build_ledger(store: Store, tolerance_days: int = 1) -> ResolveSummary:
-    """Resolve every mention into ledger events and count independent sources, in one transaction."""
-    mentions = load_mentions(store)
+def build_ledger(
+    store: Store,
+    tolerance_days: int = 1,
+    *,
+    copy_of: dict[str, str] | None = None,
+    conn: Connection | None = None,
+) -> ResolveSummary:
+    """Resolve every mention into ledger events and count independent sources, in one transaction.
+
+    With ``conn`` the ledger is written in the caller's transaction (see ``load_mentions`` for
+    ``copy_of``).
+    """
+    mentions = load_mentions(store, copy_of)
     inherited = inherit_within_documents(mentions)
     # a report the ledger cannot place in time cannot be counted: it stays a mention without an event
     undated = [m for m in mentions if m.date is None and m.event_id is None]
     clusters = resolve([m for m in mentions if m.date is not None or m.event_id is not None], tolerance_days)
     summary = ResolveSummary(mentions=len(mentions), undated=len(undated), dated_from_context=inherited)
     now = utcnow()
-    with store.engine.begin() as conn:
+    with nullcontext(conn) if conn is not None else store.engine.begin() as conn:
         reviewed = dict(conn.execute(select(Event.id, Event.status).where(Event.status.in_(REVIEWED))).all())
         conn.execute(delete(EventMention))
         conn.execute(delete(Event).where(Event.origin == "document"))

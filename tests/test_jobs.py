@@ -1,0 +1,90 @@
+"""The jobs table: a run that did not finish is found by the next run with the same arguments."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import insert, select
+
+from conftest import DEMO, run_cli
+from infoscope.analyze.persist import pending_documents, pipeline_version
+from infoscope.ingest.run import ingest
+from infoscope.jobs import job, start_job
+from infoscope.model import DocumentAnalysis, Job
+
+
+def _row(store, command: str) -> Job:
+    with store.sessions() as s:
+        return s.scalars(select(Job).where(Job.command == command)).one()
+
+
+def test_an_unfinished_run_is_resumed_and_a_finished_one_starts_afresh(store):
+    first = start_job(store, "ingest", {"inputs": ["/a"], "n": 1})
+    assert not first.resumed
+    with store.engine.begin() as conn:
+        first.tick(conn, 3)
+    # killed here: no finish. The same arguments find it; other arguments are another job.
+    other = start_job(store, "ingest", {"inputs": ["/b"], "n": 1})
+    assert not other.resumed and other.id != first.id
+    again = start_job(store, "ingest", {"n": 1, "inputs": ["/a"]})  # key order does not matter
+    assert again.resumed and again.done_before == 3 and again.id == first.id
+    assert again.started_at == first.started_at  # the job's start, not this run's
+    assert "3 documents already done" in (again.resume_message("documents") or "")
+    with store.engine.begin() as conn:
+        again.tick(conn, 2)
+    again.finish({"ingested": 5})
+    with store.sessions() as s:
+        row = s.get(Job, first.id)
+        assert (row.status, row.done, row.runs, row.interrupted) == ("finished", 5, 2, 1)
+        assert row.counts == {"ingested": 5} and row.finished_at is not None
+    fresh = start_job(store, "ingest", {"inputs": ["/a"], "n": 1})
+    assert not fresh.resumed and fresh.done_before == 0
+
+
+def test_an_error_marks_the_job_failed_and_the_next_run_resumes_it(store):
+    with pytest.raises(RuntimeError), job(store, "link", {"x": 1}):
+        raise RuntimeError("disk full\nmore")
+    row = _row(store, "link")
+    assert row.status == "failed" and row.error == "RuntimeError: disk full"
+    with job(store, "link", {"x": 1}) as run:
+        assert run.resumed
+        run.finish({})
+    assert _row(store, "link").interrupted == 0  # it failed visibly; it was not killed
+
+
+def test_an_interrupted_analyze_all_goes_on_with_what_it_had_not_reached(store):
+    ingest(store, [str(p) for p in sorted((DEMO / "articles").iterdir())[:4]])
+    ids = pending_documents(store)
+    assert len(ids) == 4
+    start = dt.datetime(2026, 1, 1, 12, 0, 0)
+    with store.engine.begin() as conn:
+        rows = [
+            (ids[0], start - dt.timedelta(days=1), None),  # analysed before the --all run began
+            (ids[1], start, None),  # analysed by it
+            (ids[2], start + dt.timedelta(minutes=5), "ValueError: bad"),  # failed in it: again
+        ]
+        for doc, at, error in rows:
+            conn.execute(
+                insert(DocumentAnalysis).values(
+                    document_id=doc, version=pipeline_version(), analyzed_at=at, items=0, error=error
+                )
+            )
+    assert pending_documents(store, everything=True) == ids
+    assert pending_documents(store, everything=True, since=start) == [ids[0], ids[2], ids[3]]
+    assert pending_documents(store) == [ids[2], ids[3]]
+
+
+def test_the_cli_says_it_resumes(sqlite_url, tmp_path):
+    args = ("import-events", str(DEMO / "events.csv"))
+    r = run_cli(*args, db=sqlite_url)
+    assert r.returncode == 0 and "resuming" not in r.stderr
+    from infoscope.store import open_store
+
+    s = open_store(sqlite_url)
+    with s.engine.begin() as conn:  # as a SIGKILL would leave it: still marked running
+        conn.execute(Job.__table__.update().values(status="running"))
+    s.close()
+    r = run_cli(*args, db=sqlite_url)
+    assert r.returncode == 0
+    assert "resuming: an earlier import-events with these arguments did not finish; 40 events" in r.stderr

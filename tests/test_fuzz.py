@@ -589,3 +589,36 @@ def test_fetched_compression_bomb_stops_at_the_size_limit() -> None:
         assert peak < 150_000_000, peak  # bounded by the limit (plus one decoded chunk), not 300 MB
     finally:
         server.shutdown()
+
+
+# --- the linear-time rewrites give exactly what the plain scans gave ------------------------------------
+
+span_item = st.fixed_dictionaries({}, optional={"start": st.integers(-2, 300), "end": st.integers(-2, 320)})
+
+
+@settings(max_examples=n(200), **SETTINGS)
+@given(st.lists(span_item, max_size=150), st.integers(0, 300), st.integers(0, 320))
+def test_events_within_matches_a_plain_scan(items: list[dict], lo: int, hi: int) -> None:
+    from infoscope.analyze.events import _within
+
+    plain = [it for it in items if lo <= it.get("start", -1) and it.get("end", hi + 1) <= hi]
+    assert [id(x) for x in _within(items, lo, hi)] == [id(x) for x in plain]
+
+
+@settings(max_examples=n(100), **SETTINGS)
+@given(st.lists(st.sampled_from(["Paris est belle.", "Kyiv is big.", "", "   ", "Москва."]), max_size=30))
+def test_language_at_matches_a_plain_scan(lines: list[str]) -> None:
+    from infoscope.analyze import languages
+
+    doc = AnalysisDoc(text="\n".join(lines), language="en")
+    doc.layers["paragraph_languages"] = languages.annotate(doc)
+    for offset in range(0, len(doc.text) + 1, 3):
+        plain = next(
+            (
+                p["language"] or doc.language
+                for p in doc.layers["paragraph_languages"]
+                if p["start"] <= offset < p["end"]
+            ),
+            doc.language,
+        )
+        assert doc.language_at(offset) == plain

@@ -279,7 +279,7 @@ def analyze(
         int | None, typer.Option(help="Refuse to analyse documents with more characters (default 5,000,000).")
     ] = None,
     time_limit: Annotated[
-        float | None, typer.Option(help="Seconds one document may take; 0: no limit (default 300).")
+        float | None, typer.Option(help="Seconds one document may take; 0: no limit (default 600).")
     ] = None,
 ) -> None:
     """Find places, dates, quantities, actors, events and tallies, each tied to its evidence span."""

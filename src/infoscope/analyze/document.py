@@ -25,6 +25,7 @@ class AnalysisDoc:
     _sentences: list[Segment] | None = field(default=None, repr=False)
     _paragraphs: list[Segment] | None = field(default=None, repr=False)
     _starts: list[int] | None = field(default=None, repr=False)
+    _para_langs: tuple[list[Any], list[int]] | None = field(default=None, repr=False)
 
     @property
     def paragraphs(self) -> list[Segment]:
@@ -52,8 +53,14 @@ class AnalysisDoc:
         return {"start": start, "end": end, "text": self.text[start:end]}
 
     def language_at(self, offset: int) -> str | None:
-        """The language of the paragraph holding ``offset`` (documents can mix languages)."""
-        for p in self.layers.get("paragraph_languages", []):
-            if p["start"] <= offset < p["end"]:
-                return p["language"] or self.language
+        """The language of the paragraph holding ``offset`` (documents can mix languages).
+
+        Found by bisection: a scan of every paragraph per call made long documents quadratic.
+        """
+        paras = self.layers.get("paragraph_languages") or []
+        if self._para_langs is None or self._para_langs[0] is not paras:
+            self._para_langs = (paras, [p["start"] for p in paras])
+        i = bisect.bisect_right(self._para_langs[1], offset) - 1
+        if i >= 0 and paras[i]["start"] <= offset < paras[i]["end"]:
+            return paras[i]["language"] or self.language
         return self.language

@@ -1598,7 +1598,37 @@ _DATELINE = re.compile(r"\s*(?:,|–|—|-|\(|\.)")
 
 
 def _within(items: list[dict], lo: int, hi: int) -> list[dict]:
-    return [it for it in items if lo <= it.get("start", -1) and it.get("end", hi + 1) <= hi]
+    """The items lying in [lo, hi], in their list order.
+
+    Looked up in an index of starts: scanning every item of the document for every sentence
+    made long documents quadratic.
+    """
+    if len(items) < 64:
+        return [it for it in items if lo <= it.get("start", -1) and it.get("end", hi + 1) <= hi]
+    starts, order = _start_index(items)
+    picked = sorted(order[bisect.bisect_left(starts, lo) : bisect.bisect_right(starts, hi)])
+    return [items[i] for i in picked if items[i].get("end", hi + 1) <= hi]
+
+
+_INDEXES: dict[int, tuple[list[dict], int, list[int], list[int]]] = {}
+
+
+def _start_index(items: list[dict]) -> tuple[list[int], list[int]]:
+    """Sorted starts of ``items`` and the list positions they belong to (cached per list)."""
+    hit = _INDEXES.get(id(items))
+    if hit is not None and hit[0] is items and hit[1] == len(items):
+        return hit[2], hit[3]
+    order = sorted(
+        (i for i, it in enumerate(items) if it.get("start", -1) >= 0), key=lambda i: items[i]["start"]
+    )
+    starts = [items[i]["start"] for i in order]
+    if len(_INDEXES) >= 8:  # the lists of the document being analysed; older ones are let go
+        try:
+            _INDEXES.pop(next(iter(_INDEXES)))
+        except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+            pass
+    _INDEXES[id(items)] = (items, len(items), starts, order)
+    return starts, order
 
 
 def _pick_date(dates: list[dict], sent: tuple[int, int], para: tuple[int, int], spans: list) -> dict | None:

@@ -10,7 +10,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Annotated
 
@@ -144,6 +144,18 @@ def _resume_note(run: JobRun, unit: str) -> None:
         err.print(message, highlight=False)
 
 
+EngineOpt = Annotated[
+    str, typer.Option(help="local (this process) or dask (a Dask cluster: --scheduler, else a local one).")
+]
+SchedulerOpt = Annotated[
+    str | None, typer.Option(help="Dask scheduler address, tcp://HOST:8786 (with --engine dask).")
+]
+WorkersOpt = Annotated[
+    int | None,
+    typer.Option(help="Worker processes of the local Dask cluster (default 2; without --scheduler)."),
+]
+
+
 def _parse_map(items: list[str] | None) -> dict[str, str]:
     result: dict[str, str] = {}
     for item in items or []:
@@ -178,6 +190,9 @@ def ingest(
         int, typer.Option(help="Refuse documents with more characters of text.")
     ] = 5_000_000,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
     """Ingest documents: text, Markdown, HTML, RSS/Atom, JSON Lines, CSV; files, folders, URLs, stdin."""
     import tomllib
@@ -185,7 +200,9 @@ def ingest(
     from infoscope.ingest.registry import SourceRegistry
     from infoscope.ingest.run import IngestOptions
     from infoscope.ingest.run import ingest as run_ingest
+    from infoscope.scale.cluster import check_engine
 
+    check_engine(engine, scheduler, workers)
     columns: dict[str, str] = {}
     if mapping:
         try:
@@ -217,7 +234,14 @@ def ingest(
             counts[status] = counts.get(status, 0) + 1
             bar.update(0, advance=1, status=" ".join(f"{k} {v}" for k, v in counts.items() if v))
 
-        summary = run_ingest(s, inputs, opts, on_item=on_item, on_stored=run.tick)
+        if engine == "dask":
+            from infoscope.scale.cluster import dask_client
+            from infoscope.scale.ingest import ingest_distributed
+
+            with dask_client(scheduler, workers) as client:
+                summary = ingest_distributed(s, inputs, client, opts, on_item=on_item, on_stored=run.tick)
+        else:
+            summary = run_ingest(s, inputs, opts, on_item=on_item, on_stored=run.tick)
         run.finish(summary.as_dict())
     s.close()
     if as_json:
@@ -275,6 +299,9 @@ def analyze(
     ] = False,
     sources: Annotated[Path | None, typer.Option(help="A sources.toml registry describing outlets.")] = None,
     allow_private: Annotated[bool, typer.Option(help="Allow URLs on private addresses.")] = False,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
     max_chars: Annotated[
         int | None, typer.Option(help="Refuse to analyse documents with more characters (default 5,000,000).")
     ] = None,
@@ -285,7 +312,9 @@ def analyze(
     """Find places, dates, quantities, actors, events and tallies, each tied to its evidence span."""
     from infoscope.ingest.registry import SourceRegistry
     from infoscope.ingest.run import IngestOptions
+    from infoscope.scale.cluster import check_engine
 
+    check_engine(engine, scheduler, workers)
     set_analysis_limits(max_chars, time_limit)
     opts = IngestOptions(
         registry=SourceRegistry.load(sources) if sources else SourceRegistry(), allow_private=allow_private
@@ -305,7 +334,7 @@ def analyze(
         if failed:
             raise typer.Exit(1)
         return
-    from infoscope.analyze.persist import analyze_stored, pending_documents
+    from infoscope.analyze.persist import pending_documents
     from infoscope.ingest.run import ingest as run_ingest
 
     s = store()
@@ -320,10 +349,7 @@ def analyze(
             )
         # an interrupted --all goes on with the documents it had not reached
         todo = pending_documents(s, everything=all_, since=run.started_at if run.resumed else None)
-        with progress("analysing", total=len(todo)) as bar:
-            result = analyze_stored(
-                s, todo, on_doc=lambda _d, _ok: bar.update(0, advance=1), on_stored=run.tick
-            )
+        result = _analyze_todo(s, todo, engine, scheduler, workers, run)
         run.finish(result.as_dict())
     s.close()
     out.print(
@@ -334,6 +360,27 @@ def analyze(
         err.print(f"[red]failed[/] {doc_id}: {reason}", highlight=False)
     if result.failed:
         raise typer.Exit(1)
+
+
+def _analyze_todo(  # type: ignore[no-untyped-def]
+    s: Store, todo: list[str], engine: str, scheduler: str | None, workers: int | None, run: JobRun
+):
+    from infoscope.analyze.persist import analyze_stored
+
+    with progress("analysing", total=len(todo)) as bar:
+        if engine == "dask":
+            from infoscope.scale.analyze import analyze_distributed
+            from infoscope.scale.cluster import dask_client
+
+            with dask_client(scheduler, workers) as client:
+                result = analyze_distributed(
+                    s, todo, client, on_doc=lambda _d, _ok: bar.update(0, advance=1), on_stored=run.tick
+                )
+        else:
+            result = analyze_stored(
+                s, todo, on_doc=lambda _d, _ok: bar.update(0, advance=1), on_stored=run.tick
+            )
+    return result
 
 
 @events_app.command("classify")
@@ -443,13 +490,23 @@ def link(
     ] = 3,
     tolerance_days: Annotated[int, typer.Option(help="Days two reports of one event may differ by.")] = 1,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    engine: EngineOpt = "local",
+    scheduler: SchedulerOpt = None,
+    workers: WorkersOpt = None,
 ) -> None:
-    """Build the cross-document ledger: near-copies, coordination, events resolved across documents."""
+    """Build the cross-document ledger: near-copies, coordination, events resolved across documents.
+
+    With --engine dask, event resolution runs by partitions (type family, place, period) on the
+    workers; clustering and translations run here.
+    """
     import datetime as dt
 
+    from infoscope.link.blocking import dask_mapper
     from infoscope.link.clusters import ClusterSettings
     from infoscope.link.run import link_store
+    from infoscope.scale.cluster import check_engine, dask_client
 
+    check_engine(engine, scheduler, workers)
     if not 0 < threshold <= 1:
         raise UsageError("--threshold must be in (0, 1]")
     s = store()
@@ -459,7 +516,11 @@ def link(
     args = dict(
         threshold=threshold, window_hours=window_hours, min_sources=min_sources, tolerance_days=tolerance_days
     )
-    with job(s, "link", args) as run, progress("clustering near-copies") as bar:
+    with (
+        dask_client(scheduler, workers) if engine == "dask" else nullcontext() as client,
+        job(s, "link", args) as run,
+        progress("clustering near-copies") as bar,
+    ):
         if run.resumed:  # nothing of a killed link was written: it starts over
             err.print(
                 "resuming: an earlier link with these arguments did not finish; rebuilding from the start"
@@ -476,6 +537,7 @@ def link(
             on_doc=lambda: bar.update(0, advance=1),
             on_step=lambda step: bar.update(0, description=step),
             before_commit=commit,
+            mapper=dask_mapper(client) if client is not None else None,
         )
         summary, translations, ledger = result.clusters, result.translations, result.ledger
     s.close()

@@ -92,19 +92,22 @@ class AnalyzeSummary:
         }
 
 
-def store_result(
-    store: Store, doc_id: str, doc: AnalysisDoc, on_stored: Callable[[Connection], None] | None = None
-) -> int:
-    """Replace the document's annotations with ``doc.layers``; returns the number of items.
+def result_layers(doc: AnalysisDoc) -> dict[str, Any]:
+    """The layers that are stored: all a worker needs to send back to the client."""
+    keep = {layer: doc.layers.get(layer) or [] for layer in CONTRACT_LAYERS}
+    if doc.layers.get("tone"):
+        keep["tone"] = doc.layers["tone"]
+    return keep
 
-    ``on_stored`` runs inside the same transaction (a job's progress counter).
-    """
+
+def result_rows(doc_id: str, layers: dict[str, Any]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Span and annotation rows for one analysed document: one function for every way of storing."""
     spans: dict[tuple[int, int], str] = {}
     rows: list[dict[str, Any]] = []
-    layers = {layer: doc.layers.get(layer) or [] for layer in CONTRACT_LAYERS}
-    if doc.layers.get("tone"):
-        layers["tone"] = [doc.layers["tone"]]  # one item: the document's score with its sentences
-    for layer, items in layers.items():
+    stored = {layer: layers.get(layer) or [] for layer in CONTRACT_LAYERS}
+    if layers.get("tone"):
+        stored["tone"] = [layers["tone"]]  # one item: the document's score with its sentences
+    for layer, items in stored.items():
         for i, item in enumerate(items):
             se = item_span(item)
             span_id = None
@@ -122,29 +125,38 @@ def store_result(
                     "annotator": ANNOTATOR,
                 }
             )
+    span_rows = [{"id": sid, "document_id": doc_id, "start": s, "end": e} for (s, e), sid in spans.items()]
+    return span_rows, rows
+
+
+def analysis_row(doc_id: str, items: int, error: str | None = None) -> dict[str, Any]:
+    """The document_analyses row saying this pipeline version has seen the document."""
+    return {
+        "document_id": doc_id,
+        "version": pipeline_version(),
+        "analyzed_at": utcnow(),
+        "items": items,
+        "error": error,
+    }
+
+
+def store_result(
+    store: Store, doc_id: str, doc: AnalysisDoc, on_stored: Callable[[Connection], None] | None = None
+) -> int:
+    """Replace the document's annotations with ``doc.layers``; returns the number of items.
+
+    ``on_stored`` runs inside the same transaction (a job's progress counter).
+    """
+    span_rows, rows = result_rows(doc_id, doc.layers)
     with store.engine.begin() as conn:
         conn.execute(delete(Annotation).where(Annotation.document_id == doc_id))
         conn.execute(delete(Span).where(Span.document_id == doc_id))
         conn.execute(delete(DocumentAnalysis).where(DocumentAnalysis.document_id == doc_id))
-        if spans:
-            conn.execute(
-                insert(Span),
-                [{"id": sid, "document_id": doc_id, "start": s, "end": e} for (s, e), sid in spans.items()],
-            )
+        if span_rows:
+            conn.execute(insert(Span), span_rows)
         if rows:
             conn.execute(insert(Annotation), rows)
-        conn.execute(
-            insert(DocumentAnalysis),
-            [
-                {
-                    "document_id": doc_id,
-                    "version": pipeline_version(),
-                    "analyzed_at": utcnow(),
-                    "items": len(rows),
-                    "error": None,
-                }
-            ],
-        )
+        conn.execute(insert(DocumentAnalysis), [analysis_row(doc_id, len(rows))])
         if on_stored:
             on_stored(conn)
     return len(rows)

@@ -6,6 +6,7 @@ source or not at all. Re-ingesting the same URL, or the same text from the same 
 
 from __future__ import annotations
 
+import glob
 import io
 import sys
 from collections import Counter
@@ -25,6 +26,8 @@ from infoscope.ingest.decode import NotText
 from infoscope.ingest.feed import looks_like_feed, read_feed
 from infoscope.ingest.fetch import FetchError, fetch
 from infoscope.ingest.html import read_html
+from infoscope.ingest.parquet import MEDIA_TYPE as PARQUET_MEDIA_TYPE
+from infoscope.ingest.parquet import read_parquet
 from infoscope.ingest.records import Duplicate, IncomingDocument, Problem, SourceInfo
 from infoscope.ingest.registry import SourceRegistry, bare_domain
 from infoscope.ingest.tabular import read_csv, read_json, read_jsonl
@@ -99,6 +102,12 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[str | Problem]:
             yield given
         elif path.exists():
             yield Problem(given, "not a regular file", failed=False)
+        elif glob.has_magic(given):  # shards: "corpus/part-*.parquet", "dump/**/*.jsonl"
+            matches = sorted(glob.glob(given, recursive=True))
+            if matches:
+                yield from expand_inputs(matches)
+            else:
+                yield Problem(given, "no files match this pattern")
         else:
             yield Problem(given, "no such file or directory")
 
@@ -126,6 +135,8 @@ def read_bytes(
         or (suffix not in TEXT_EXT and head[:15].lower().startswith((b"<!doctype html", b"<html")))
     ):
         yield from read_html(data, origin, url=url, charset=charset)
+    elif suffix == ".parquet" or media_type == PARQUET_MEDIA_TYPE or (data[:4] == data[-4:] == b"PAR1"):
+        yield from read_parquet(io.BytesIO(data), origin, opts.mapping)
     elif suffix in (".jsonl", ".ndjson") or media_type in ("application/x-ndjson", "application/jsonl"):
         yield from read_jsonl(io.BytesIO(data), origin, opts.mapping)
     elif suffix == ".json" or media_type == "application/json":
@@ -172,6 +183,9 @@ def read_input(given: str, opts: IngestOptions, known_url: Callable[[str], bool]
             if suffix in (".jsonl", ".ndjson", ".csv", ".tsv"):
                 with path.open("rb") as stream:  # streamed: no size limit on the file as a whole
                     yield from _stream_table(stream, given, suffix, opts)
+                return
+            if suffix == ".parquet":  # streamed by record batches
+                yield from read_parquet(given, given, opts.mapping)
                 return
             if size > opts.max_file_bytes:
                 yield Problem(given, f"file larger than {opts.max_file_bytes} bytes")
@@ -360,30 +374,36 @@ def ingest(
         if on_input:
             on_input(name)
         for item in items:
-            if isinstance(item, Problem):
-                status, reason, origin = ("failed" if item.failed else "skipped"), item.reason, item.origin
-            elif isinstance(item, Duplicate):
-                status, reason, origin = "duplicate", item.reason, item.origin
-            else:
-                origin = item.origin
-                try:
-                    status, reason = retry_write(lambda: writer.write(item))  # noqa: B023 (called at once)
-                except Exception as exc:  # storage errors of one document must not sink the batch
-                    status, reason = (
-                        "failed",
-                        f"cannot store: {type(exc).__name__}: {str(exc).splitlines()[0]}",
-                    )
-            if status == "ingested":
-                summary.ingested += 1
-            elif status == "duplicate":
-                summary.duplicates += 1
-                summary.note(status, origin, reason)
-            elif status == "skipped":
-                summary.skipped += 1
-                summary.note(status, origin, reason)
-            else:
-                summary.failed += 1
-                summary.note(status, origin, reason)
+            origin, status = store_item(writer, summary, item)
             if on_item:
                 on_item(origin, status)
     return summary
+
+
+def store_item(writer: DocumentWriter, summary: IngestSummary, item: Item) -> tuple[str, str]:
+    """Write one item (or count its problem); returns (origin, status). Shared by every engine."""
+    if isinstance(item, Problem):
+        status, reason, origin = ("failed" if item.failed else "skipped"), item.reason, item.origin
+    elif isinstance(item, Duplicate):
+        status, reason, origin = "duplicate", item.reason, item.origin
+    else:
+        origin = item.origin
+        try:
+            status, reason = retry_write(lambda: writer.write(item))  # noqa: B023 (called at once)
+        except Exception as exc:  # storage errors of one document must not sink the batch
+            status, reason = (
+                "failed",
+                f"cannot store: {type(exc).__name__}: {str(exc).splitlines()[0]}",
+            )
+    if status == "ingested":
+        summary.ingested += 1
+    elif status == "duplicate":
+        summary.duplicates += 1
+        summary.note(status, origin, reason)
+    elif status == "skipped":
+        summary.skipped += 1
+        summary.note(status, origin, reason)
+    else:
+        summary.failed += 1
+        summary.note(status, origin, reason)
+    return origin, status

@@ -103,12 +103,20 @@ def _record_to_document(
 
 
 def read_jsonl(
-    stream: IO[bytes], origin: str, mapping: Mapping[str, str] | None = None
+    stream: Iterable[bytes],
+    origin: str,
+    mapping: Mapping[str, str] | None = None,
+    *,
+    first_line: int = 1,
+    columns: dict[str, str] | None = None,
 ) -> Iterator[IncomingDocument | Problem]:
-    """Stream a JSON Lines file: memory stays flat however long the file is."""
-    columns: dict[str, str] | None = None
+    """Stream a JSON Lines file: memory stays flat however long the file is.
+
+    ``first_line`` and ``columns`` let a worker read one chunk of a file exactly as a whole-file
+    read would: the chunk's line numbers and the columns fixed by an earlier line.
+    """
     lines = bounded_lines(stream) if hasattr(stream, "readline") else stream
-    for lineno, line in enumerate(lines, start=1):
+    for lineno, line in enumerate(lines, start=first_line):
         item_origin = f"{origin}#L{lineno}"
         if isinstance(line, LineTooLong):
             yield Problem(item_origin, f"line longer than {line.limit} bytes")

@@ -408,17 +408,23 @@ def build_ledger(
     *,
     copy_of: dict[str, str] | None = None,
     conn: Connection | None = None,
+    mapper: Any = None,
 ) -> ResolveSummary:
     """Resolve every mention into ledger events and count independent sources, in one transaction.
 
     With ``conn`` the ledger is written in the caller's transaction (see ``load_mentions`` for
-    ``copy_of``).
+    ``copy_of``). Mentions are resolved by partitions (``link.blocking``); ``mapper`` maps them
+    over Dask workers (``blocking.dask_mapper``), in process by default: the same events either way.
     """
+    from infoscope.link.blocking import resolve_blocked
+
     mentions = load_mentions(store, copy_of)
     inherited = inherit_within_documents(mentions)
     # a report the ledger cannot place in time cannot be counted: it stays a mention without an event
     undated = [m for m in mentions if m.date is None and m.event_id is None]
-    clusters = resolve([m for m in mentions if m.date is not None or m.event_id is not None], tolerance_days)
+    clusters = resolve_blocked(
+        [m for m in mentions if m.date is not None or m.event_id is not None], tolerance_days, mapper
+    )
     summary = ResolveSummary(mentions=len(mentions), undated=len(undated), dated_from_context=inherited)
     now = utcnow()
     with nullcontext(conn) if conn is not None else store.engine.begin() as conn:

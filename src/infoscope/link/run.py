@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -34,6 +35,7 @@ def link_store(
     on_doc: Callable[[], None] | None = None,
     on_step: Callable[[str], None] | None = None,
     before_commit: Callable[[Connection, LinkSummary], None] | None = None,
+    mapper: Any = None,
 ) -> LinkSummary:
     """Rebuild near-copy clusters, cross-language clusters and the ledger in one transaction.
 
@@ -53,7 +55,7 @@ def link_store(
     )
     with store.engine.begin() as conn:
         # the ledger first: it computes before its first write, so the write lock is held briefly
-        ledger = build_ledger(store, tolerance_days, copy_of=copy_of, conn=conn)
+        ledger = build_ledger(store, tolerance_days, copy_of=copy_of, conn=conn, mapper=mapper)
         write_clusters(conn, near, settings or ClusterSettings())
         write_translation_clusters(conn, found, xl_settings)
         summary = LinkSummary(near, len(found), ledger)

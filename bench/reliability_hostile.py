@@ -54,6 +54,9 @@ FAILURES_FOUND_AND_FIXED = [
     "1.6 s -> 0.4 s); now bisection",
     "analyze: no size or time limit per document; now --max-chars (default 5,000,000) and --time-limit "
     "(default 600 s), each recorded as that document's error",
+    "ingest/html.py: no time limit on trafilatura; now 120 s per page, and since trafilatura swallows "
+    "broad exceptions (a timeout inside it gave 'no main text' or a truncated text), the limit also "
+    "raises at the end of the block when it ran past",
     "ingest/tabular.py: JSON nested deeper than the recursion limit or integers over 4,300 digits raised "
     "RecursionError/ValueError, losing the rest of a JSON Lines file; now one 'not valid JSON' problem",
     "ingest/tabular.py: a JSON Lines or CSV line was read whole however long; lines over 50 MB are now "

@@ -165,6 +165,25 @@ def test_html_reader_on_deep_and_huge_markup(body: str) -> None:
     assert time.monotonic() - started < 60
 
 
+def test_html_extraction_has_a_time_limit(monkeypatch) -> None:
+    import infoscope.ingest.html as html_reader
+
+    monkeypatch.setattr(html_reader, "TIME_LIMIT", 0.05)
+    started = time.monotonic()
+    got = outcomes(read_html(page("<p>" + "word " * 1_000_000 + "</p>").encode(), "slow.html"))
+    assert len(got) == 1 and isinstance(got[0], Problem), got
+    assert got[0].reason == "extracting the page's text took longer than 0.05 s"
+    assert time.monotonic() - started < 3
+    # and the limit is gone afterwards: a normal page reads as before
+    monkeypatch.setattr(html_reader, "TIME_LIMIT", 60)
+    ok = outcomes(
+        read_html(
+            page("<article><p>" + "A rally in Lyon drew crowds. " * 20 + "</p></article>").encode(), "ok.html"
+        )
+    )
+    assert isinstance(ok[0], IncomingDocument)
+
+
 # --- feeds ---------------------------------------------------------------------------------------
 
 

@@ -60,17 +60,23 @@ class Limits:
             )
 
 
-def _timeout(seconds: float) -> AnalysisTimeout:
-    return AnalysisTimeout(f"analysis took longer than {seconds:g} s, the per-document limit (--time-limit)")
+def _timeout(seconds: float, what: str) -> AnalysisTimeout:
+    if what == "analysis":
+        return AnalysisTimeout(
+            f"analysis took longer than {seconds:g} s, the per-document limit (--time-limit)"
+        )
+    return AnalysisTimeout(f"{what} took longer than {seconds:g} s")
 
 
 @contextmanager
-def deadline(seconds: float | None) -> Iterator[Callable[[], None]]:
+def deadline(seconds: float | None, what: str = "analysis") -> Iterator[Callable[[], None]]:
     """Stop the block after ``seconds``; yields a check to call between steps.
 
     In the main thread a SIGALRM timer interrupts the block even inside a regular expression
     (the ``re`` engine checks for signals); it re-fires every half second in case an annotator
     swallows the first. Elsewhere (worker threads) only the check between steps can stop it.
+    A block that ran past the limit raises at its end even if the code inside swallowed every
+    alarm (trafilatura catches broad exceptions and would return a truncated result).
     """
     if not seconds:
         yield lambda: None
@@ -79,20 +85,23 @@ def deadline(seconds: float | None) -> Iterator[Callable[[], None]]:
 
     def check() -> None:
         if time.monotonic() > end:
-            raise _timeout(seconds)
+            raise _timeout(seconds, what)
 
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield check
+        check()
         return
 
     def on_alarm(_signum: int, _frame: object) -> None:
-        raise _timeout(seconds)
+        if time.monotonic() > end:  # not a leftover signal from before the block
+            raise _timeout(seconds, what)
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
     old_delay, old_interval = signal.setitimer(signal.ITIMER_REAL, seconds, 0.5)
     started = time.monotonic()
     try:
         yield check
+        check()
     finally:
         try:
             signal.setitimer(signal.ITIMER_REAL, 0)

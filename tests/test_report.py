@@ -21,8 +21,7 @@ from infoscope.events.importer import import_events
 from infoscope.ingest.records import IncomingDocument, SourceInfo
 from infoscope.ingest.registry import SourceRegistry
 from infoscope.ingest.run import DocumentWriter, IngestOptions, document_id, ingest
-from infoscope.link.clusters import build_clusters
-from infoscope.link.resolve import build_ledger
+from infoscope.link.run import link_store
 from infoscope.model import Annotation, Event
 from infoscope.report.html import write_report
 from infoscope.report.map import map_data_json
@@ -102,8 +101,7 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     )
     analyze_stored(store, pending_documents(store))
     import_events(store, DEMO / "events.csv")
-    build_clusters(store)
-    build_ledger(store)
+    link_store(store)  # clusters, translations, ledger and the stored tally checks, as `infoscope link`
     _add_hostile(store)  # after linking, which rebuilds the events found in documents
     folder = tmp / "out"
     index = write_report(store, folder)
@@ -157,6 +155,8 @@ def test_index_escapes_and_sections(report: dict[str, Any]) -> None:
     assert '<iframe class=map src="map.html"' in page
     for heading in ("Tallies stated in documents", "Ledger events reported", "Near-copies", "Documents"):
         assert heading in page
+    tallies = page[page.index("Tallies stated in documents") : page.index("Ledger events reported")]
+    assert "the ledger holds" in tallies  # the demo's tallies, checked against the ledger by link
     rhet = page[page.index("<h2 id=rhetoric>") :]
     assert "Hostile_Generalization" in rhet and "checkworthy" in rhet
     assert "All of them are traitors. &lt;/script&gt;" in rhet

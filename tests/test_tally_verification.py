@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from infoscope.ids import content_hash
-from infoscope.link.tallies import tally_period, verify_tallies
-from infoscope.model import Annotation, Document, Event, Source
+from infoscope.link.tallies import store_checks, stored_checks, tally_period, verify_tallies
+from infoscope.model import Annotation, Document, Event, Source, TallyCheck
 
 TEXT = "Since 14 July 2024, Kestrian communities abroad have held 5 rallies in 3 countries."
 
@@ -42,7 +42,8 @@ def _event(
     )
 
 
-def test_ledger_comparison_counts_the_named_side_only(store):
+def _kestrian_campaign(store) -> None:
+    """A document claiming 5 rallies in 3 countries, and a ledger of 6 events around it."""
     with store.session() as s:
         s.add(Source(id="src_k", name="Kestria Post", kind="outlet"))
         s.flush()
@@ -99,6 +100,10 @@ def test_ledger_comparison_counts_the_named_side_only(store):
                 _event(6, 18, "TR", ["Kestrian forces"], etype="Battles"),  # not a demonstration
             ]
         )
+
+
+def test_ledger_comparison_counts_the_named_side_only(store):
+    _kestrian_campaign(store)
     [r] = verify_tallies(store)
     assert r["status"] == "ledger_lower"
     assert r["ledger"]["events"] == 3 and r["ledger"]["countries"] == 2 and r["ledger"]["corroborated"] == 1
@@ -106,3 +111,33 @@ def test_ledger_comparison_counts_the_named_side_only(store):
     assert r["detail"].startswith(
         "claims 5 events in 3 countries; the ledger holds 3 events in 2 countries, 1 of them"
     )
+
+
+def test_checks_are_stored_by_link_and_read_back(store):
+    _kestrian_campaign(store)
+    [before] = stored_checks(store)  # never linked: checked on the spot, and marked so
+    assert before["checked_at"] is None and before["status"] == "ledger_lower"
+    with store.engine.begin() as conn:
+        assert store_checks(store, conn) == 1
+    [r] = stored_checks(store)
+    assert r["checked_at"] is not None and r["status"] == "ledger_lower" and r["ledger"]["events"] == 3
+    with store.sessions() as s:
+        row = s.get(TallyCheck, "a1")
+        assert row.document_id == "doc_k" and row.detail == r["detail"]
+    # the ledger changes after the check: the stored comparison stays what link saw ...
+    with store.session() as s:
+        s.add(_event(7, 21, "DE", ["Kestrian Ethnic Group (Germany)"]))
+    assert stored_checks(store)[0]["ledger"]["events"] == 3
+    # ... until the next check replaces it
+    with store.engine.begin() as conn:
+        store_checks(store, conn)
+    assert stored_checks(store)[0]["ledger"]["events"] == 4
+    # a tally found after the last link is checked on the spot; one re-analysis dropped is gone
+    with store.session() as s:
+        value = dict(s.get(Annotation, "a1").value, value=4)
+        s.add(Annotation(id="a4", document_id="doc_k", layer="tallies", value=value))
+    got = {r["annotation"]: r["checked_at"] for r in stored_checks(store)}
+    assert got["a4"] is None and got["a1"] is not None
+    with store.session() as s:
+        s.delete(s.get(Annotation, "a1"))
+    assert [r["annotation"] for r in stored_checks(store)] == ["a4"]

@@ -377,3 +377,27 @@ class Job(Base):
     started_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+
+# --- tally checks --------------------------------------------------------------------------
+
+
+class TallyCheck(Base):
+    """A tally found in a document, set against the ledger when ``infoscope link`` last ran.
+
+    One row per tally annotation (same id). Stored, not only computed on request, so a report, an
+    export and the API all show the same comparison, and it stays tied to the ledger it was made
+    against (``checked_at``) until the next link replaces it.
+    """
+
+    __tablename__ = "tally_checks"
+    __table_args__ = (Index("ix_tally_checks_document_id", "document_id"),)
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)  # the tally annotation's id
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    status: Mapped[str] = mapped_column(
+        String(20)
+    )  # matches | ledger_lower | ledger_higher | no_period | ...
+    detail: Mapped[str | None] = mapped_column(Text)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # claim, period, side, ledger counts
+    checked_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

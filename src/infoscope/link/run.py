@@ -17,6 +17,7 @@ from sqlalchemy import Connection
 from infoscope.link.clusters import ClusterSettings, ClusterSummary, find_clusters, write_clusters
 from infoscope.link.crosslang import CrossLanguageSettings, find_translations, write_translation_clusters
 from infoscope.link.resolve import ResolveSummary, build_ledger, copy_keys
+from infoscope.link.tallies import store_checks
 from infoscope.store import Store
 
 
@@ -25,6 +26,7 @@ class LinkSummary:
     clusters: ClusterSummary
     translations: int
     ledger: ResolveSummary
+    tally_checks: int = 0
 
 
 def link_store(
@@ -37,7 +39,7 @@ def link_store(
     before_commit: Callable[[Connection, LinkSummary], None] | None = None,
     mapper: Any = None,
 ) -> LinkSummary:
-    """Rebuild near-copy clusters, cross-language clusters and the ledger in one transaction.
+    """Rebuild near-copy clusters, cross-language clusters, the ledger and tally checks in one transaction.
 
     ``before_commit`` runs last inside that transaction (the job record uses it to mark the
     run finished together with its result).
@@ -58,7 +60,9 @@ def link_store(
         ledger = build_ledger(store, tolerance_days, copy_of=copy_of, conn=conn, mapper=mapper)
         write_clusters(conn, near, settings or ClusterSettings())
         write_translation_clusters(conn, found, xl_settings)
-        summary = LinkSummary(near, len(found), ledger)
+        # tallies against the ledger just built, read through the same (uncommitted) transaction
+        checks = store_checks(store, conn)
+        summary = LinkSummary(near, len(found), ledger, checks)
         if before_commit:
             before_commit(conn, summary)
     return summary

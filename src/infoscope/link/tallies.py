@@ -19,9 +19,10 @@ import datetime as dt
 import re
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Connection, delete, func, insert, select
+from sqlalchemy.orm import Session
 
-from infoscope.model import Annotation, Document, Event, Source
+from infoscope.model import Annotation, Document, Event, Source, TallyCheck, utcnow
 from infoscope.store import Store
 
 EVENT_UNITS = {
@@ -88,10 +89,13 @@ def _names_group(event: Event, stem: str) -> bool:
     return stem in hay.casefold()
 
 
-def verify_tallies(store: Store) -> list[dict[str, Any]]:
-    """Every stored tally with the ledger's counts for the same period, kinds and side."""
+def verify_tallies(store: Store, conn: Connection | None = None) -> list[dict[str, Any]]:
+    """Every stored tally with the ledger's counts for the same period, kinds and side.
+
+    With ``conn``, reads through that connection's transaction (``link`` checks the ledger it is
+    about to commit)."""
     out: list[dict[str, Any]] = []
-    with store.sessions() as s:
+    with Session(bind=conn) if conn is not None else store.sessions() as s:
         rows = s.execute(
             select(
                 Annotation.id,
@@ -195,4 +199,48 @@ def verify_tallies(store: Store) -> list[dict[str, Any]]:
                 + ")",
             )
             out.append(result)
+    return out
+
+
+def store_checks(store: Store, conn: Connection) -> int:
+    """Check every stored tally against the ledger; replace the stored checks in ``conn``'s transaction."""
+    now = utcnow()
+    rows = [
+        {
+            "id": r["annotation"],
+            "document_id": r["document"],
+            "status": r["status"],
+            "detail": r.get("detail"),
+            "result": r,
+            "checked_at": now,
+        }
+        for r in verify_tallies(store, conn)
+    ]
+    conn.execute(delete(TallyCheck))
+    if rows:
+        conn.execute(insert(TallyCheck), rows)
+    return len(rows)
+
+
+def stored_checks(store: Store) -> list[dict[str, Any]]:
+    """The checks made by the last ``infoscope link``, in publication order, each with its time.
+
+    Tallies found after that link (or in a store never linked) have no stored check yet: they are
+    checked now against the ledger as it stands and marked ``"checked_at": null``."""
+    with store.sessions() as s:
+        rows = s.execute(
+            select(TallyCheck.result, TallyCheck.checked_at)
+            .join(Document, Document.id == TallyCheck.document_id)
+            .join(Annotation, Annotation.id == TallyCheck.id)  # not a tally that re-analysis dropped
+            .order_by(Document.published_at, TallyCheck.id)
+        ).all()
+        unchecked = s.scalar(
+            select(func.count())
+            .select_from(Annotation)
+            .where(Annotation.layer == "tallies", Annotation.id.not_in(select(TallyCheck.id)))
+        )
+    out = [{**result, "checked_at": checked.isoformat(timespec="seconds")} for result, checked in rows]
+    if unchecked:
+        seen = {r["annotation"] for r in out}
+        out += [{**r, "checked_at": None} for r in verify_tallies(store) if r["annotation"] not in seen]
     return out

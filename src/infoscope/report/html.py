@@ -17,7 +17,7 @@ from urllib.parse import quote
 from sqlalchemy import select
 
 from infoscope.link.clusters import cluster_timelines
-from infoscope.link.tallies import verify_tallies
+from infoscope.link.tallies import stored_checks
 from infoscope.model import Document, Source
 from infoscope.report.map import write_map
 from infoscope.store import Store
@@ -134,7 +134,7 @@ def write_report(store: Store, folder: Path) -> Path:
         f"<td>{escape(str((t.get('arithmetic') or {}).get('detail') or ''))}</td>"
         f"<td>{escape(t.get('detail') or '')}</td>"
         f"<td><q>{escape(_clip((t.get('evidence') or {}).get('text', '')))}</q></td></tr>"
-        for t in verify_tallies(store)
+        for t in stored_checks(store)
     )
     event_html = "".join(_event_block(e) for e in ledger_events(store, limit=60, min_mentions=2))
     cluster_html = "".join(

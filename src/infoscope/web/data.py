@@ -28,6 +28,7 @@ from infoscope.model import (
     ReviewState,
     Source,
     Span,
+    TallyCheck,
 )
 from infoscope.store import Store
 
@@ -442,11 +443,26 @@ def list_tallies(store: Store, f: Filters, limit: int | None = 50, offset: int |
     with store.sessions() as s:
         total = _total(s, q)
         rows = s.execute(
-            q.order_by(Document.published_at, Document.id, Annotation.id).limit(limit).offset(offset)
+            q.add_columns(TallyCheck.status, TallyCheck.detail, TallyCheck.checked_at)
+            .outerjoin(TallyCheck, TallyCheck.id == Annotation.id)
+            .order_by(Document.published_at, Document.id, Annotation.id)
+            .limit(limit)
+            .offset(offset)
         ).all()
     items = [
-        {"id": aid, "document": did, "title": title, "url": url, "source": src, **(value or {})}
-        for aid, value, did, title, url, src in rows
+        {
+            "id": aid,
+            "document": did,
+            "title": title,
+            "url": url,
+            "source": src,
+            **(value or {}),
+            # what the ledger held for the same period and kinds when `infoscope link` last ran
+            "ledger_check": None
+            if status is None
+            else {"status": status, "detail": detail, "checked_at": _iso(checked)},
+        }
+        for aid, value, did, title, url, src, status, detail, checked in rows
     ]
     return {"total": total, "limit": limit, "offset": offset, "items": items}
 

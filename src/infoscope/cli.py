@@ -597,11 +597,14 @@ def clusters(
 
 @app.command("tallies")
 def tallies_cmd(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False) -> None:
-    """Tallies stated in documents: their arithmetic check and what the ledger holds for the same period."""
-    from infoscope.link.tallies import verify_tallies
+    """Tallies stated in documents: their arithmetic check and what the ledger holds for the same period.
+
+    The comparisons are those stored by the last `infoscope link`; tallies found since are checked
+    now and shown with "checked_at": null."""
+    from infoscope.link.tallies import stored_checks
 
     s = store()
-    data = verify_tallies(s)
+    data = stored_checks(s)
     s.close()
     if as_json:
         print(json.dumps(data, ensure_ascii=False, indent=2))
@@ -748,7 +751,9 @@ def factchecks_match(
     top: Annotated[int, typer.Option(help="Matches per query.")] = 5,
     dense_weight: Annotated[
         float,
-        typer.Option(help="Weight of the embedding score against BM25 (0.9 was best on CLEF 2020 train)."),
+        typer.Option(
+            help="Weight of the embedding scores, together, against BM25 (0.9 was best on CLEF 2020 train)."
+        ),
     ] = 0.9,
 ) -> None:
     """Print TREC run lines: query_id Q0 factcheck_id rank score infoscope."""
@@ -928,6 +933,9 @@ def serve(
             help="Let anonymous visitors read (default: $INFOSCOPE_PUBLIC_READ). Writing always needs a role.",
         ),
     ] = None,
+    workers: Annotated[
+        int, typer.Option(help="Worker processes; more than one needs a core each to pay off.")
+    ] = 1,
 ) -> None:
     """Run the web application and REST API over the same store as the other commands."""
     import uvicorn
@@ -936,9 +944,33 @@ def serve(
 
     if not 0 < port < 65536:
         raise UsageError("--port must be 1..65535")
-    web = create_app(state.db, public_read=public_read)
-    err.print(f"[green]infoscope[/] serving {web.state.store.url.split('@')[-1]} on http://{host}:{port}")
-    uvicorn.run(web, host=host, port=port, log_level="info", proxy_headers=False)
+    if workers < 1:
+        raise UsageError("--workers must be 1 or more")
+    if workers == 1:
+        web = create_app(state.db, public_read=public_read)
+        err.print(f"[green]infoscope[/] serving {web.state.store.url.split('@')[-1]} on http://{host}:{port}")
+        uvicorn.run(web, host=host, port=port, log_level="info", proxy_headers=False)
+        return
+    import secrets
+
+    # Worker processes build the app from the environment: the same store, the same read setting,
+    # and one session key, so a sign-in made through one worker is valid in every other.
+    s = store()  # migrate once here, not in every worker at the same time
+    os.environ["INFOSCOPE_DB"] = s.url
+    s.close()
+    if public_read is not None:
+        os.environ["INFOSCOPE_PUBLIC_READ"] = "1" if public_read else "0"
+    os.environ.setdefault("INFOSCOPE_SECRET_KEY", secrets.token_urlsafe(32))
+    err.print(f"[green]infoscope[/] serving with {workers} workers on http://{host}:{port}")
+    uvicorn.run(
+        "infoscope.web.app:create_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="info",
+        proxy_headers=False,
+    )
 
 
 @user_app.command("add")

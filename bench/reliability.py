@@ -106,7 +106,7 @@ def run_resume(args: argparse.Namespace) -> dict[str, object]:
         },
         "inputs": {
             "ingest": "600 generated JSON Lines articles (with repeated URLs and texts) + 47 demo articles",
-            "import-events": "2,500 generated ACLED-style rows (with identical repeats)",
+            "import-events": "5,000 generated ACLED-style rows (with identical repeats), batches of 1,000",
             "analyze": "20 demo articles",
             "link": "47 demo articles analysed + demo events",
         },

@@ -38,10 +38,10 @@ def test_killed_and_rerun_equals_uninterrupted(
     finally:
         backend.cleanup()
     assert tally.kills >= KILLS
-    # kills landed while the command worked, not only while it started up
-    assert tally.kills_while_working >= 3, tally.as_dict()
+    # some kills landed while the command worked, not only while Python and the store started up
+    assert tally.kills_while_working >= 1, tally.as_dict()
     if command != "link":  # link commits once; the others commit unit by unit
-        assert tally.kills_with_partial_work >= 3, tally.as_dict()
+        assert tally.kills_with_partial_work >= 1, tally.as_dict()
     assert not tally.mismatches, tally.mismatches[:5]
     assert not tally.violations, tally.violations[:5]
 

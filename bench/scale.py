@@ -267,6 +267,11 @@ def main() -> None:
     ap.add_argument("--sizes", default="1000,3000")
     ap.add_argument("--engines", default="local,dask-1,dask-2")
     ap.add_argument("--ptc", action="store_true", help="also the 371 PTC news articles, local engine")
+    ap.add_argument(
+        "--merge",
+        action="store_true",
+        help="keep the cases of the results file that this run does not re-measure",
+    )
     args = ap.parse_args()
     sizes = [int(x) for x in args.sizes.split(",")]
     engines = args.engines.split(",")
@@ -286,6 +291,20 @@ def main() -> None:
             mean_chars = round(sum(len(p.read_text(encoding="utf-8")) for p in texts) / len(texts))
             case = run_case("local", str(PTC), tmp, "ptc")
             cases.append({**case, "size": len(texts), "mean_chars_per_document": mean_chars})
+    command = f"python bench/scale.py --sizes {args.sizes} --engines {args.engines}" + (
+        " --ptc" if args.ptc else ""
+    )
+    command += " --merge" if args.merge else ""
+    commands = [command]
+    dates = [dt.datetime.now(dt.UTC).isoformat(timespec="seconds")]
+    if args.merge and RESULTS.exists():
+        before = json.loads(RESULTS.read_text())
+        fresh = {c["case"] for c in cases}
+        cases = [c for c in before["cases"] if c["case"] not in fresh] + cases
+        commands = before.get("commands", [before.get("command")]) + commands
+        dates = before.get("dates", [before.get("date")]) + dates
+        engines = sorted({c["case"].rsplit("-", 1)[0] for c in cases if not c["case"].endswith("-ptc")})
+        sizes = [int(c["size"]) for c in cases]
     growth = {}
     for engine in engines:
         mine = sorted(
@@ -316,9 +335,8 @@ def main() -> None:
             }
     report = {
         "benchmark": "scale",
-        "command": f"python bench/scale.py --sizes {args.sizes} --engines {args.engines}"
-        + (" --ptc" if args.ptc else ""),
-        "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        "commands": commands,
+        "dates": dates,
         "machine": {
             "cores": os.cpu_count(),
             "python": platform.python_version(),

@@ -2,7 +2,8 @@
 
 A trial runs the real CLI (``python -m infoscope``) as a subprocess, sends it SIGKILL after a
 seeded random delay drawn over the command's whole runtime (start-up and migration included:
-up to 1.1 times the duration of the uninterrupted runs, measured two at a time as chains run),
+up to 1.1 times the duration of the uninterrupted runs, measured two at a time as chains run;
+half the delays fall in the second half, where a command that loads models first does its work),
 checks what the kill left behind, and runs the command again. Trials come in chains: the run
 that resumes a kill is itself the next one killed, until a run completes (or a chain has had
 ``max_kills`` kills, after which one run goes uninterrupted). Every chain starts from the
@@ -439,7 +440,10 @@ def chain(scn: Scenario, backend: Backend, ref: Reference, n: int, seed: int, ma
     expect_resume = False
     base = scn.units(ref.before)  # units in the store when the job's current run started
     for i in range(max_kills + 1):
-        delay = None if i == max_kills else rng.uniform(0, span)
+        # half the kills anywhere over the runtime (start-up and migration included), half in its
+        # second half, where commands that load models first (analyze) do their work
+        late = rng.random() < 0.5
+        delay = None if i == max_kills else rng.uniform(0.5 * span if late else 0.0, span)
         r = run_cli(url, scn.args, kill_after=delay)
         tally.runs += 1
         where = f"chain {n} run {i + 1}"

@@ -76,10 +76,13 @@ def open_store(db: str | None = None, *, upgrade: bool = True) -> Store:
             parent = Path(sa_url.database).parent
             if not parent.exists():
                 raise InfoscopeError(f"folder for the database does not exist: {parent}")
-        engine = create_engine(sa_url, connect_args={"timeout": busy_timeout_ms() / 1000})
+        # The web server answers from up to 40 threads: a pool smaller than that made requests queue
+        # for a connection and opened and closed overflow connections (pragmas and all) per request.
+        pool = {"pool_size": 20, "max_overflow": 20} if sa_url.database not in (None, "", ":memory:") else {}
+        engine = create_engine(sa_url, connect_args={"timeout": busy_timeout_ms() / 1000}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
     elif sa_url.get_backend_name() == "postgresql":
-        engine = create_engine(sa_url, pool_pre_ping=True)
+        engine = create_engine(sa_url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     else:
         raise InfoscopeError(f"unsupported database {sa_url.get_backend_name()!r}: use sqlite or postgresql")
     store = Store(url=url, engine=engine, sessions=sessionmaker(engine, expire_on_commit=False))

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+import anyio.to_thread
 import jinja2
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -70,7 +73,14 @@ def create_app(
     settings = settings or Settings.from_env(public_read=public_read)
     if public_read is not None:
         settings.public_read = public_read
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        anyio.to_thread.current_default_thread_limiter().total_tokens = max(1, settings.threads)
+        yield
+
     app = FastAPI(
+        lifespan=lifespan,
         title="infoscope",
         version=__version__,
         description="The infoscope ledger: documents, events, tallies, claims, clusters, fact-checks, "

@@ -27,6 +27,9 @@ class Settings:
     max_upload_bytes: int = MAX_UPLOAD_BYTES
     login_attempts: int = 5
     login_window_s: float = 60.0
+    # threads answering requests that touch the store (INFOSCOPE_THREADS): a few per core. Forty, the
+    # default of the thread pool, mostly fought over the interpreter lock and the connection pool.
+    threads: int = field(default_factory=lambda: int(os.environ.get("INFOSCOPE_THREADS") or 4))
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:

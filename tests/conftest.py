@@ -7,6 +7,7 @@ import subprocess
 import sys
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -29,13 +30,9 @@ def shared(*parts: str) -> Path:
     return p
 
 
-@pytest.fixture
-def pg_url() -> Iterator[str]:
-    """A fresh PostgreSQL schema (dropped afterwards) as a database URL."""
-    if PG_UNAVAILABLE:
-        if os.environ.get("INFOSCOPE_REQUIRE_PG"):
-            pytest.fail(PG_UNAVAILABLE)
-        pytest.skip(PG_UNAVAILABLE)
+@contextmanager
+def pg_schema() -> Iterator[str]:
+    """A fresh PostgreSQL schema, dropped when the block ends, as a database URL."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
     with admin.connect() as c:
@@ -46,6 +43,17 @@ def pg_url() -> Iterator[str]:
         with admin.connect() as c:
             c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema (dropped afterwards) as a database URL."""
+    if PG_UNAVAILABLE:
+        if os.environ.get("INFOSCOPE_REQUIRE_PG"):
+            pytest.fail(PG_UNAVAILABLE)
+        pytest.skip(PG_UNAVAILABLE)
+    with pg_schema() as url:
+        yield url
 
 
 @pytest.fixture

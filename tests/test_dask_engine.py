@@ -10,20 +10,18 @@ from __future__ import annotations
 
 import json
 import random
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
-from conftest import DEMO, run_cli
+from conftest import DEMO, pg_schema, run_cli
 from infoscope.analyze.bulk import Result, write_batch
 from infoscope.ingest.run import IngestOptions, expand_inputs, ingest
 from infoscope.model import Annotation, Document, DocumentAnalysis
 from infoscope.store import open_store
-from pgserver import PG_SERVER
 
 
 @pytest.fixture
@@ -32,16 +30,8 @@ def second_url(db_url: str, tmp_path: Path) -> Iterator[str]:
     if db_url.startswith("sqlite"):
         yield f"sqlite:///{tmp_path / 'second.db'}"
         return
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_SERVER, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG_SERVER}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as c:
-            c.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with pg_schema() as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

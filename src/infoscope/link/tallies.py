@@ -156,12 +156,14 @@ def verify_tallies(store: Store, conn: Connection | None = None) -> list[dict[st
             events = [
                 e
                 for e in s.scalars(
-                    select(Event).where(
+                    select(Event)
+                    .where(
                         Event.type.in_(DEMONSTRATION),
                         Event.date_low >= start,
                         Event.date_low <= end,
                         Event.status != "rejected",
                     )
+                    .order_by(Event.date_low, Event.id)  # stored: the same ledger gives the same check
                 )
                 if stem is None or _names_group(e, stem)
             ]

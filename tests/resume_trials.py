@@ -3,7 +3,8 @@
 A trial runs the real CLI (``python -m infoscope``) as a subprocess, sends it SIGKILL after a
 seeded random delay drawn over the command's whole runtime (start-up and migration included:
 up to 1.1 times the duration of the uninterrupted runs, measured two at a time as chains run;
-half the delays fall in the second half, where a command that loads models first does its work),
+the first run of the first three chains is killed in the stretch where the reference runs were
+committing units, and half the others in the second half, where a command that loads models works),
 checks what the kill left behind, and runs the command again. Trials come in chains: the run
 that resumes a kill is itself the next one killed, until a run completes (or a chain has had
 ``max_kills`` kills, after which one run goes uninterrupted). Every chain starts from the
@@ -361,12 +362,16 @@ def run_cli(url: str, args: list[str], kill_after: float | None = None) -> Run:
         return Run(rc, seconds, err.read().decode("utf-8", "replace"), rc == -signal.SIGKILL)
 
 
+TARGETED_CHAINS = 3  # chains whose first run is killed in the reference's working stretch
+
+
 @dataclass
 class Reference:
     before: Dump
     after: Dump
     seconds: float
     units: int
+    working: tuple[float, float] | None = None  # from the first to the last unit committed
 
 
 def reference(scn: Scenario, backend: Backend, parallel: int = 2) -> Reference:
@@ -379,8 +384,11 @@ def reference(scn: Scenario, backend: Backend, parallel: int = 2) -> Reference:
     for url in urls:
         scn.prepare(url)
     before = dump(urls[0])
+    watch = _Progress(urls[0], scn.command)
     with ThreadPoolExecutor(parallel) as pool:
+        watch.start()
         runs = list(pool.map(lambda u: run_cli(u, scn.args), urls))
+    watch.stop()
     for r in runs:
         if r.returncode != 0:
             raise AssertionError(f"reference {scn.command} failed ({r.returncode}): {r.stderr[-2000:]}")
@@ -390,7 +398,44 @@ def reference(scn: Scenario, backend: Backend, parallel: int = 2) -> Reference:
         if diff:
             raise AssertionError(f"two uninterrupted runs of {scn.command} differ: {diff}")
     seconds = sum(r.seconds for r in runs) / len(runs)
-    return Reference(before, after, seconds, scn.units(after))
+    return Reference(before, after, seconds, scn.units(after), watch.window())
+
+
+class _Progress(threading.Thread):
+    """Polls a store while its command runs for the stretch in which the job's counter advances.
+
+    Start-up (Python, models, a gazetteer) can take most of a short command's runtime, so delays
+    drawn over the whole of it may all miss the stretch in which units are being committed.
+    """
+
+    def __init__(self, url: str, command: str, every: float = 0.05) -> None:
+        super().__init__(daemon=True)
+        self.url, self.command, self.every = url, command, every
+        self.first: float | None = None  # the counter first above 0
+        self.last: float | None = None  # its last change
+        self._halt = threading.Event()
+        self._t0 = time.perf_counter()
+
+    def run(self) -> None:
+        self._t0 = time.perf_counter()
+        seen = 0
+        while not self._halt.wait(self.every):
+            job = job_row(self.url, self.command)
+            done = 0 if job is None else job["done"]
+            if done != seen:
+                seen, now = done, time.perf_counter() - self._t0
+                self.first = self.first if self.first is not None else now
+                self.last = now
+
+    def window(self) -> tuple[float, float] | None:
+        """When units were committed one after another (None for a command that commits once)."""
+        if self.first is None or self.last is None or self.last - self.first < 2 * self.every:
+            return None
+        return self.first, self.last
+
+    def stop(self) -> None:
+        self._halt.set()
+        self.join()
 
 
 @dataclass
@@ -440,10 +485,16 @@ def chain(scn: Scenario, backend: Backend, ref: Reference, n: int, seed: int, ma
     expect_resume = False
     base = scn.units(ref.before)  # units in the store when the job's current run started
     for i in range(max_kills + 1):
-        # half the kills anywhere over the runtime (start-up and migration included), half in its
-        # second half, where commands that load models first (analyze) do their work
+        # the first run of the first chains is killed while units are being committed (when the
+        # reference runs showed that stretch); the others half anywhere over the runtime (start-up
+        # and migration included), half in its second half, where commands that load models work
         late = rng.random() < 0.5
-        delay = None if i == max_kills else rng.uniform(0.5 * span if late else 0.0, span)
+        if i == max_kills:
+            delay = None
+        elif i == 0 and n <= TARGETED_CHAINS and ref.working is not None:
+            delay = rng.uniform(*ref.working)
+        else:
+            delay = rng.uniform(0.5 * span if late else 0.0, span)
         r = run_cli(url, scn.args, kill_after=delay)
         tally.runs += 1
         where = f"chain {n} run {i + 1}"

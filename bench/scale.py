@@ -147,7 +147,7 @@ CHILD = r"""
 import json, resource, sys, time
 from infoscope.store import open_store
 from infoscope.ingest.run import ingest
-from infoscope.analyze.persist import analyze_stored, pending_documents
+from infoscope.analyze.persist import analyze_stored, iter_pending
 
 db, engine, workers, pattern = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 def rss_mb():
@@ -161,7 +161,7 @@ out = {"engine": engine, "workers": workers or None}
 t0 = time.perf_counter()
 if engine == "local":
     s = ingest(store, [pattern]); t1 = time.perf_counter()
-    a = analyze_stored(store, pending_documents(store)); t2 = time.perf_counter()
+    a = analyze_stored(store, iter_pending(store)); t2 = time.perf_counter()
     out["worker_peak_rss_mb"] = []
 else:
     from infoscope.scale.cluster import dask_client
@@ -171,7 +171,7 @@ else:
         out["cluster_start_seconds"] = round(time.perf_counter() - t0, 2)
         t0 = time.perf_counter()
         s = ingest_distributed(store, [pattern], client); t1 = time.perf_counter()
-        a = analyze_distributed(store, pending_documents(store), client); t2 = time.perf_counter()
+        a = analyze_distributed(store, iter_pending(store), client); t2 = time.perf_counter()
         peaks = client.run(lambda: resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
         out["worker_peak_rss_mb"] = sorted(round(v, 1) for v in peaks.values())
         used = client.run(cpu)

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import insert, select
 
 from conftest import DEMO, run_cli
-from infoscope.analyze.persist import pending_documents, pipeline_version
+from infoscope.analyze.persist import count_pending, iter_pending, pending_documents, pipeline_version
 from infoscope.ingest.run import ingest
 from infoscope.jobs import job, start_job
 from infoscope.model import DocumentAnalysis, Job
@@ -73,6 +73,27 @@ def test_an_interrupted_analyze_all_goes_on_with_what_it_had_not_reached(store):
     assert pending_documents(store, everything=True) == ids
     assert pending_documents(store, everything=True, since=start) == [ids[0], ids[2], ids[3]]
     assert pending_documents(store) == [ids[2], ids[3]]
+
+
+def test_pending_documents_are_read_a_page_at_a_time_while_the_analysis_writes(store):
+    ingest(store, [str(p) for p in sorted((DEMO / "articles").iterdir())[:7]])
+    ids = pending_documents(store)
+    assert len(ids) == 7 and ids == sorted(ids) and count_pending(store) == 7
+    seen = []
+    for doc in iter_pending(store, page=2):  # four pages; each document is stored as it comes
+        seen.append(doc)
+        with store.engine.begin() as conn:
+            conn.execute(
+                insert(DocumentAnalysis).values(
+                    document_id=doc, version=pipeline_version(), analyzed_at=dt.datetime(2026, 1, 1), items=0
+                )
+            )
+    assert seen == ids  # none skipped, none twice, though every page's query sees fewer pending
+    assert count_pending(store) == 0 and list(iter_pending(store, page=2)) == []
+    assert (
+        count_pending(store, everything=True) == 7
+        and list(iter_pending(store, everything=True, page=3)) == ids
+    )
 
 
 def test_the_cli_says_it_resumes(sqlite_url, tmp_path):

@@ -334,7 +334,7 @@ def analyze(
         if failed:
             raise typer.Exit(1)
         return
-    from infoscope.analyze.persist import pending_documents
+    from infoscope.analyze.persist import count_pending, iter_pending
     from infoscope.ingest.run import ingest as run_ingest
 
     s = store()
@@ -355,8 +355,10 @@ def analyze(
                 f"skipped {summary.skipped} · failed {summary.failed}"
             )
         # an interrupted --all goes on with the documents it had not reached
-        todo = pending_documents(s, everything=all_, since=run.started_at if run.resumed else None)
-        result = _analyze_todo(s, todo, engine, scheduler, workers, run)
+        since = run.started_at if run.resumed else None
+        total = count_pending(s, everything=all_, since=since)
+        todo = iter_pending(s, everything=all_, since=since)
+        result = _analyze_todo(s, todo, total, engine, scheduler, workers, run)
         run.finish(result.as_dict())
     s.close()
     out.print(
@@ -370,11 +372,17 @@ def analyze(
 
 
 def _analyze_todo(  # type: ignore[no-untyped-def]
-    s: Store, todo: list[str], engine: str, scheduler: str | None, workers: int | None, run: JobRun
+    s: Store,
+    todo: Iterable[str],
+    total: int,
+    engine: str,
+    scheduler: str | None,
+    workers: int | None,
+    run: JobRun,
 ):
     from infoscope.analyze.persist import analyze_stored
 
-    with progress("analysing", total=len(todo)) as bar:
+    with progress("analysing", total=total) as bar:
         if engine == "dask":
             from infoscope.scale.analyze import analyze_distributed
             from infoscope.scale.cluster import dask_client

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, Select, delete, func, insert, select
 
 from infoscope.analyze.document import AnalysisDoc
 from infoscope.analyze.pipeline import CONTRACT_LAYERS, ORDER, annotators, run
@@ -162,24 +162,51 @@ def store_result(
     return len(rows)
 
 
+def _pending(everything: bool, since: dt.datetime | None) -> Select[tuple[str]]:
+    q = select(Document.id)
+    if not everything or since is not None:
+        done = select(DocumentAnalysis.document_id).where(
+            DocumentAnalysis.version == pipeline_version(), DocumentAnalysis.error.is_(None)
+        )
+        if everything:
+            done = done.where(DocumentAnalysis.analyzed_at >= since)
+        q = q.where(Document.id.not_in(done))
+    return q
+
+
+def count_pending(store: Store, *, everything: bool = False, since: dt.datetime | None = None) -> int:
+    """How many documents ``iter_pending`` would give now (for a progress bar's total)."""
+    with store.sessions() as s:
+        return s.scalar(select(func.count()).select_from(_pending(everything, since).subquery())) or 0
+
+
+def iter_pending(
+    store: Store, *, everything: bool = False, since: dt.datetime | None = None, page: int = 1000
+) -> Iterator[str]:
+    """Ids of documents to analyse, in id order, read a page at a time.
+
+    Never analysed or analysed by another pipeline version. ``everything`` takes every document;
+    with ``since`` (when an interrupted ``--all`` run started) it leaves out those this pipeline
+    version analysed from then on, so the run resumes. Pages are read by key (ids after the last
+    one seen), each in a short transaction: a corpus of millions is never held in memory, and no
+    read stays open while the analysis writes.
+    """
+    q = _pending(everything, since).order_by(Document.id).limit(page)
+    last: str | None = None
+    while True:
+        with store.sessions() as s:
+            ids = list(s.scalars(q if last is None else q.where(Document.id > last)))
+        yield from ids
+        if len(ids) < page:
+            return
+        last = ids[-1]
+
+
 def pending_documents(
     store: Store, *, everything: bool = False, since: dt.datetime | None = None
 ) -> list[str]:
-    """Ids of documents to analyse: never analysed or analysed by another pipeline version.
-
-    ``everything`` takes every document; with ``since`` (when an interrupted ``--all`` run
-    started) it leaves out those this pipeline version analysed from then on, so the run resumes.
-    """
-    with store.sessions() as s:
-        q = select(Document.id).order_by(Document.id)
-        if not everything or since is not None:
-            done = select(DocumentAnalysis.document_id).where(
-                DocumentAnalysis.version == pipeline_version(), DocumentAnalysis.error.is_(None)
-            )
-            if everything:
-                done = done.where(DocumentAnalysis.analyzed_at >= since)
-            q = q.where(Document.id.not_in(done))
-        return list(s.scalars(q))
+    """``iter_pending`` as a list, for callers that hold small stores."""
+    return list(iter_pending(store, everything=everything, since=since))
 
 
 def analyze_stored(

@@ -291,6 +291,39 @@ def test_retry_write_waits_out_a_held_lock(sqlite_url: str, monkeypatch) -> None
         holder.close()
 
 
+def test_import_events_and_link_wait_out_a_held_lock(sqlite_url: str, monkeypatch) -> None:
+    """Each batch of an import, and link's one transaction, is retried when another writer holds on."""
+    import infoscope.store.retry as retry
+    from infoscope.link.run import link_store
+
+    monkeypatch.setenv("INFOSCOPE_SQLITE_BUSY_MS", "20")
+    waits: list[float] = []
+    real_sleep = retry.time.sleep
+    monkeypatch.setattr(retry.time, "sleep", lambda s: (waits.append(s), real_sleep(s)))
+    store = open_store(sqlite_url)
+    holder = open_store(sqlite_url)
+    try:
+        done: list = []
+        for step in (lambda: import_events(store, DEMO / "events.csv"), lambda: link_store(store)):
+            waits.clear()
+            with holder.engine.connect() as c:
+                c.connection.driver_connection.isolation_level = None  # type: ignore[union-attr]
+                c.exec_driver_sql("BEGIN IMMEDIATE")
+                release = threading.Timer(0.8, lambda c=c: c.exec_driver_sql("COMMIT"))
+                release.start()
+                done.append(step())
+                release.join()
+            assert waits, "the lock was never hit: the test proves nothing"
+        with store.sessions() as s:
+            events = s.scalar(select(func.count()).select_from(Event))
+        imported, linked = done
+        assert imported.failed == 0 and events == imported.imported > 0
+        assert linked.ledger.events == events  # the rebuilt ledger holds every imported event
+    finally:
+        store.close()
+        holder.close()
+
+
 def test_only_lock_contention_counts_as_transient(sqlite_url: str) -> None:
     from sqlalchemy.exc import IntegrityError, OperationalError
 

@@ -30,6 +30,7 @@ from infoscope.ids import make_id
 from infoscope.ingest.decode import NotText, detect_encoding
 from infoscope.model import Event, Source
 from infoscope.store import Store
+from infoscope.store.retry import retry_write
 
 # field -> column names recognised without a mapping (ACLED's first, then common variants)
 ALIASES: dict[str, tuple[str, ...]] = {
@@ -299,17 +300,19 @@ def import_events(
         raise InfoscopeError(f"no such file: {path}")
     dataset = mapping.dataset or path.stem
     source_id = make_id("src", dataset.casefold().strip())
-    with store.session() as s:
-        if s.get(Source, source_id) is None:
-            s.execute(insert(Source).values(id=source_id, name=dataset, kind="dataset"))
+
+    def add_source() -> None:
+        with store.session() as s:
+            if s.get(Source, source_id) is None:
+                s.execute(insert(Source).values(id=source_id, name=dataset, kind="dataset"))
+
+    retry_write(add_source)
     places = _Places()
     summary = ImportSummary()
     batch: dict[str, dict[str, Any]] = {}
     cols: dict[str, list[str]] | None = None
 
-    def flush() -> None:
-        if not batch:
-            return
+    def write() -> list[dict[str, Any]]:
         with store.session() as s:
             existing = set(s.scalars(select(Event.fingerprint).where(Event.fingerprint.in_(list(batch)))))
             new = [ev for fp, ev in batch.items() if fp not in existing]
@@ -317,6 +320,12 @@ def import_events(
                 s.execute(insert(Event), new)
             if on_batch:
                 on_batch(s, len(new))
+        return new
+
+    def flush() -> None:
+        if not batch:
+            return
+        new = retry_write(write)  # another writer holding the database is waited out
         summary.imported += len(new)
         summary.duplicates += len(batch) - len(new)
         batch.clear()

@@ -19,6 +19,7 @@ from infoscope.link.crosslang import CrossLanguageSettings, find_translations, w
 from infoscope.link.resolve import ResolveSummary, build_ledger, copy_keys
 from infoscope.link.tallies import store_checks
 from infoscope.store import Store
+from infoscope.store.retry import retry_write
 
 
 @dataclass
@@ -55,14 +56,19 @@ def link_store(
         ((d.id, c.id) for c in near.results for d in c.members),
         ((d, c["id"]) for c in found for d in c["members"]),
     )
-    with store.engine.begin() as conn:
-        # the ledger first: it computes before its first write, so the write lock is held briefly
-        ledger = build_ledger(store, tolerance_days, copy_of=copy_of, conn=conn, mapper=mapper)
-        write_clusters(conn, near, settings or ClusterSettings())
-        write_translation_clusters(conn, found, xl_settings)
-        # tallies against the ledger just built, read through the same (uncommitted) transaction
-        checks = store_checks(store, conn)
-        summary = LinkSummary(near, len(found), ledger, checks)
-        if before_commit:
-            before_commit(conn, summary)
-    return summary
+
+    def write() -> LinkSummary:
+        with store.engine.begin() as conn:
+            # the ledger first: it computes before its first write, so the write lock is held briefly
+            ledger = build_ledger(store, tolerance_days, copy_of=copy_of, conn=conn, mapper=mapper)
+            write_clusters(conn, near, settings or ClusterSettings())
+            write_translation_clusters(conn, found, xl_settings)
+            # tallies against the ledger just built, read through the same (uncommitted) transaction
+            checks = store_checks(store, conn)
+            summary = LinkSummary(near, len(found), ledger, checks)
+            if before_commit:
+                before_commit(conn, summary)
+        return summary
+
+    # the whole rebuild is one transaction: lost to another writer, it is simply run again
+    return retry_write(write)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import itertools
 import json
 import math
 import os
@@ -272,9 +273,16 @@ def main() -> None:
         action="store_true",
         help="keep the cases of the results file that this run does not re-measure",
     )
+    ap.add_argument(
+        "--report-only",
+        action="store_true",
+        help="measure nothing: rebuild the growth and sizing figures from the cases in the results file",
+    )
     args = ap.parse_args()
-    sizes = [int(x) for x in args.sizes.split(",")]
-    engines = args.engines.split(",")
+    if args.report_only:
+        args.sizes, args.engines, args.ptc, args.merge = "", "", False, True
+    sizes = [int(x) for x in args.sizes.split(",") if x]
+    engines = [e for e in args.engines.split(",") if e]
     cases = []
     load_start = round(os.getloadavg()[0], 2)
     with tempfile.TemporaryDirectory() as d:
@@ -295,14 +303,16 @@ def main() -> None:
         " --ptc" if args.ptc else ""
     )
     command += " --merge" if args.merge else ""
-    commands = [command]
-    dates = [dt.datetime.now(dt.UTC).isoformat(timespec="seconds")]
+    commands = [] if args.report_only else [command]
+    dates = [] if args.report_only else [dt.datetime.now(dt.UTC).isoformat(timespec="seconds")]
+    load = {"start": load_start, "end": round(os.getloadavg()[0], 2)}
     if args.merge and RESULTS.exists():
         before = json.loads(RESULTS.read_text())
         fresh = {c["case"] for c in cases}
         cases = [c for c in before["cases"] if c["case"] not in fresh] + cases
         commands = before.get("commands", [before.get("command")]) + commands
         dates = before.get("dates", [before.get("date")]) + dates
+        load = before.get("load_average_1min", load) if args.report_only else load
         engines = sorted({c["case"].rsplit("-", 1)[0] for c in cases if not c["case"].endswith("-ptc")})
         sizes = [int(c["size"]) for c in cases]
     growth = {}
@@ -314,6 +324,19 @@ def main() -> None:
         if len(mine) > 1:
             first, last = mine[0], mine[-1]
             growth[engine] = {
+                # every step from one measured size to the next: where time stops growing linearly
+                "steps": [
+                    {
+                        "sizes": [a["size"], b["size"]],
+                        "size_ratio": round(b["size"] / a["size"], 2),
+                        "time_ratio": round(b["seconds"] / a["seconds"], 2),
+                        "client_rss_growth_mb": round(b["client_peak_rss_mb"] - a["client_peak_rss_mb"], 1),
+                        "worker_rss_growth_mb": round(
+                            max(b["worker_peak_rss_mb"] or [0]) - max(a["worker_peak_rss_mb"] or [0]), 1
+                        ),
+                    }
+                    for a, b in itertools.pairwise(mine)
+                ],
                 "sizes": [first["size"], last["size"]],
                 "time_ratio": round(last["seconds"] / first["seconds"], 2),
                 "size_ratio": round(last["size"] / first["size"], 2),
@@ -356,7 +379,7 @@ def main() -> None:
         else "10,000 and 100,000 documents (the sizes issue 7 asks for) were not run on this shared 2-core "
         "machine: at the measured rate they take longer than the time available. Run "
         "python bench/scale.py --sizes 10000,100000 where the cores are free",
-        "load_average_1min": {"start": load_start, "end": round(os.getloadavg()[0], 2)},
+        "load_average_1min": load,
         "sizing_1m_docs_per_day": sizing(cases, growth),
     }
     RESULTS.parent.mkdir(parents=True, exist_ok=True)

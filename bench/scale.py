@@ -315,6 +315,8 @@ def main() -> None:
         load = before.get("load_average_1min", load) if args.report_only else load
         engines = sorted({c["case"].rsplit("-", 1)[0] for c in cases if not c["case"].endswith("-ptc")})
         sizes = [int(c["size"]) for c in cases]
+    if not cases:
+        raise SystemExit(f"nothing to report: no cases measured and none in {RESULTS}")
     growth = {}
     for engine in engines:
         mine = sorted(

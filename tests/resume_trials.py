@@ -385,10 +385,12 @@ def reference(scn: Scenario, backend: Backend, parallel: int = 2) -> Reference:
         scn.prepare(url)
     before = dump(urls[0])
     watch = _Progress(urls[0], scn.command)
-    with ThreadPoolExecutor(parallel) as pool:
-        watch.start()
-        runs = list(pool.map(lambda u: run_cli(u, scn.args), urls))
-    watch.stop()
+    watch.start()
+    try:
+        with ThreadPoolExecutor(parallel) as pool:
+            runs = list(pool.map(lambda u: run_cli(u, scn.args), urls))
+    finally:
+        watch.stop()
     for r in runs:
         if r.returncode != 0:
             raise AssertionError(f"reference {scn.command} failed ({r.returncode}): {r.stderr[-2000:]}")

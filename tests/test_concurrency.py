@@ -26,6 +26,7 @@ from sqlalchemy import func, select, text
 from conftest import DEMO, ROOT
 from infoscope.events.importer import EventMapping, import_events
 from infoscope.ids import content_hash
+from infoscope.link.run import link_store
 from infoscope.model import AuditEntry, Document, Event, ReviewState
 from infoscope.store import open_store
 from infoscope.store.retry import StillLocked, is_transient, retry_write
@@ -292,34 +293,50 @@ def test_retry_write_waits_out_a_held_lock(sqlite_url: str, monkeypatch) -> None
 
 
 def test_import_events_and_link_wait_out_a_held_lock(sqlite_url: str, monkeypatch) -> None:
-    """Each batch of an import, and link's one transaction, is retried when another writer holds on."""
-    import infoscope.store.retry as retry
-    from infoscope.link.run import link_store
+    """An import's batch, and link's one transaction, are retried when another writer holds on."""
+    import infoscope.events.importer as importer
+    import infoscope.link.run as link_run
 
     monkeypatch.setenv("INFOSCOPE_SQLITE_BUSY_MS", "20")
-    waits: list[float] = []
-    real_sleep = retry.time.sleep
-    monkeypatch.setattr(retry.time, "sleep", lambda s: (waits.append(s), real_sleep(s)))
+    retried: list[str] = []  # which transaction each retry was for
+    for module in (importer, link_run):
+        real = module.retry_write
+        monkeypatch.setattr(
+            module,
+            "retry_write",
+            lambda fn, real=real: real(fn, on_retry=lambda _n, _e, fn=fn: retried.append(fn.__name__)),
+        )
     store = open_store(sqlite_url)
     holder = open_store(sqlite_url)
+    conn = holder.engine.connect()
+    conn.connection.driver_connection.isolation_level = None  # type: ignore[union-attr]
+
+    def hold_lock(seconds: float = 0.8) -> threading.Timer:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")  # another writer takes the lock and keeps it a while
+        release = threading.Timer(seconds, lambda: conn.exec_driver_sql("COMMIT"))
+        release.start()
+        return release
+
     try:
-        done: list = []
-        for step in (lambda: import_events(store, DEMO / "events.csv"), lambda: link_store(store)):
-            waits.clear()
-            with holder.engine.connect() as c:
-                c.connection.driver_connection.isolation_level = None  # type: ignore[union-attr]
-                c.exec_driver_sql("BEGIN IMMEDIATE")
-                release = threading.Timer(0.8, lambda c=c: c.exec_driver_sql("COMMIT"))
-                release.start()
-                done.append(step())
-                release.join()
-            assert waits, "the lock was never hit: the test proves nothing"
+        timers: list[threading.Timer] = []
+        # the lock is taken once the import's source row is stored and its rows are being read,
+        # so what meets it is the batch's own transaction
+        imported = import_events(
+            store, DEMO / "events.csv", on_row=lambda n: timers.append(hold_lock()) if not timers else None
+        )
+        timers[0].join()
+        assert "write" in retried and "add_source" not in retried, retried
+        retried.clear()
+        release = hold_lock()
+        linked = link_store(store)
+        release.join()
+        assert retried == ["write"] * len(retried) and retried, retried
         with store.sessions() as s:
             events = s.scalar(select(func.count()).select_from(Event))
-        imported, linked = done
         assert imported.failed == 0 and events == imported.imported > 0
         assert linked.ledger.events == events  # the rebuilt ledger holds every imported event
     finally:
+        conn.close()
         store.close()
         holder.close()
 

@@ -107,9 +107,12 @@ def test_a_fact_check_held_twice_is_one_result_listing_its_copy():
     assert len(res) == 3 and all(c.duplicates == () for c in res[1:])
     # asking for more than there are distinct fact-checks gives each one once
     assert sorted(c.id for c in index.search(["paid actors"], top=10)[0]) == ["a1", "b2", "c3", "d4"]
-    # the copy's own score counts for the group: a query closer to the copy still finds "a1"
-    raw = index.score_matrix(["The Mayor said 'all protesters are paid actors'"])
-    assert index.fold_duplicates(raw)[0, 0] == raw[0, [0, 3]].max()
+    # the group scores as its best member: a query closer to the copy still finds "a1"
+    folded = index.fold_duplicates(np.array([[0.1, 0.2, 0.3, 0.9, 0.0]], dtype=np.float32))
+    assert folded[0, 0] == np.float32(0.9) and np.isneginf(folded[0, 3]) and folded[0, 2] == np.float32(0.3)
+    # texts without a word are never taken for copies of each other
+    emoji = FactCheckIndex(["e1", "e2", "w"], ["🔥🔥", "‼️", "A bridge fell."], [None] * 3, backend=None)
+    assert not emoji.duplicates
 
 
 @pytest.mark.skipif(os.environ.get("INFOSCOPE_SKIP_EMBEDDINGS") == "1", reason="embeddings disabled")

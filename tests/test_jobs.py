@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import event, insert, select
 
 from conftest import DEMO, run_cli
 from infoscope.analyze.persist import count_pending, iter_pending, pending_documents, pipeline_version
@@ -79,6 +79,10 @@ def test_pending_documents_are_read_a_page_at_a_time_while_the_analysis_writes(s
     ingest(store, [str(p) for p in sorted((DEMO / "articles").iterdir())[:7]])
     ids = pending_documents(store)
     assert len(ids) == 7 and ids == sorted(ids) and count_pending(store) == 7
+    pages: list[str] = []  # the id queries sent while reading: one per page, never one for all
+    event.listen(
+        store.engine, "before_cursor_execute", lambda *a: pages.append(a[2]) if "LIMIT" in a[2] else None
+    )
     seen = []
     for doc in iter_pending(store, page=2):  # four pages; each document is stored as it comes
         seen.append(doc)
@@ -89,6 +93,7 @@ def test_pending_documents_are_read_a_page_at_a_time_while_the_analysis_writes(s
                 )
             )
     assert seen == ids  # none skipped, none twice, though every page's query sees fewer pending
+    assert len(pages) == 4
     assert count_pending(store) == 0 and list(iter_pending(store, page=2)) == []
     assert (
         count_pending(store, everything=True) == 7

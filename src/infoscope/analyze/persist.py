@@ -165,12 +165,15 @@ def store_result(
 def _pending(everything: bool, since: dt.datetime | None) -> Select[tuple[str]]:
     q = select(Document.id)
     if not everything or since is not None:
+        # correlated, so each document is looked up by key: a NOT IN list would be rebuilt per page
         done = select(DocumentAnalysis.document_id).where(
-            DocumentAnalysis.version == pipeline_version(), DocumentAnalysis.error.is_(None)
+            DocumentAnalysis.document_id == Document.id,
+            DocumentAnalysis.version == pipeline_version(),
+            DocumentAnalysis.error.is_(None),
         )
         if everything:
             done = done.where(DocumentAnalysis.analyzed_at >= since)
-        q = q.where(Document.id.not_in(done))
+        q = q.where(~done.exists())
     return q
 
 
@@ -191,6 +194,8 @@ def iter_pending(
     one seen), each in a short transaction: a corpus of millions is never held in memory, and no
     read stays open while the analysis writes.
     """
+    if page < 1:
+        raise ValueError(f"page must be at least 1, not {page}")
     q = _pending(everything, since).order_by(Document.id).limit(page)
     last: str | None = None
     while True:

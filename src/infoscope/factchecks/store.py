@@ -63,5 +63,6 @@ def stored_factchecks(store: Store) -> list[FactCheckRecord]:
                 url=f.url,
                 publisher=f.publisher,
             )
-            for f in s.scalars(select(FactCheck).order_by(FactCheck.id))
+            # in the order they were imported: of two with the same text, the first one stands for both
+            for f in s.scalars(select(FactCheck).order_by(FactCheck.created_at, FactCheck.id))
         ]

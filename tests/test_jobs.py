@@ -53,6 +53,19 @@ def test_an_error_marks_the_job_failed_and_the_next_run_resumes_it(store):
     assert _row(store, "link").interrupted == 0  # it failed visibly; it was not killed
 
 
+def test_a_finish_that_never_committed_leaves_the_job_failed_and_a_committed_one_stays(store):
+    with pytest.raises(RuntimeError), job(store, "link", {"y": 1}) as run:
+        with store.engine.begin() as conn:
+            run.finish({"events": 3}, conn)
+            raise RuntimeError("lost at commit")  # the transaction holding the finish rolls back
+    assert _row(store, "link").status == "failed"
+    with pytest.raises(RuntimeError), job(store, "link", {"y": 1}) as run:
+        run.finish({"events": 3})
+        raise RuntimeError("printing the summary failed")  # after a committed finish
+    row = _row(store, "link")
+    assert (row.status, row.counts, row.error) == ("finished", {"events": 3}, None)
+
+
 def test_an_interrupted_analyze_all_goes_on_with_what_it_had_not_reached(store):
     ingest(store, [str(p) for p in sorted((DEMO / "articles").iterdir())[:4]])
     ids = pending_documents(store)

@@ -63,10 +63,11 @@ class JobRun:
         self.finished = True
 
     def fail(self, reason: str) -> None:
+        """Mark the job failed, unless it committed its finish (an error after that changes nothing)."""
         with self.store.engine.begin() as c:
             c.execute(
                 update(Job)
-                .where(Job.id == self.id)
+                .where(Job.id == self.id, Job.status != "finished")
                 .values(status="failed", error=reason[:2000], updated_at=utcnow())
             )
 
@@ -146,9 +147,10 @@ def job(store: Store, command: str, args: dict[str, Any]) -> Iterator[JobRun]:
     try:
         yield run
     except BaseException as exc:
-        if not run.finished:
-            try:
-                run.fail(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
-            except Exception:  # the store itself may be what failed; the original error matters
-                pass
+        # not ``run.finished``: the finish may have been written in a transaction that then failed
+        # to commit; ``fail`` leaves a committed finish alone
+        try:
+            run.fail(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+        except Exception:  # the store itself may be what failed; the original error matters
+            pass
         raise

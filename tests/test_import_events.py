@@ -116,3 +116,45 @@ def test_counts():
 )
 def test_protest_forms_avoid_false_friends(text, form):
     assert protest_form(text) == form
+
+
+def test_an_import_that_loses_a_race_for_an_event_checks_again_and_stores_the_rest(store, tmp_path):
+    """Another import stores one of the batch's events between its check and its insert."""
+    from sqlalchemy import event, func, insert, select
+
+    from conftest import DEMO
+    from infoscope.model import Event, Source
+    from infoscope.store import open_store
+
+    reference = open_store(f"sqlite:///{tmp_path / 'reference.db'}")
+    expected = import_events(reference, DEMO / "events.csv")
+    with reference.sessions() as s:
+        rival = s.scalars(select(Event).order_by(Event.fingerprint)).first()
+        source = s.get(Source, rival.source_id)
+        rival_row = {c.name: getattr(rival, c.key) for c in Event.__table__.columns}
+        source_row = {c.name: getattr(source, c.key) for c in Source.__table__.columns}
+    reference.close()
+
+    raced: list[bool] = []
+
+    def rival_import(conn, cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if raced or not statement.lstrip().upper().startswith("INSERT INTO EVENTS"):
+            return
+        raced.append(True)
+        other = open_store(store.url, upgrade=False)
+        with other.engine.begin() as c:  # committed before the import's own insert runs
+            if not c.execute(select(Source.id).where(Source.id == source_row["id"])).first():
+                c.execute(insert(Source).values(**source_row))
+            c.execute(insert(Event).values(**rival_row))
+        other.close()
+
+    event.listen(store.engine, "before_cursor_execute", rival_import)
+    try:
+        got = import_events(store, DEMO / "events.csv")
+    finally:
+        event.remove(store.engine, "before_cursor_execute", rival_import)
+    assert raced
+    with store.sessions() as s:
+        stored = s.scalar(select(func.count()).select_from(Event))
+    assert stored == expected.imported  # every event once: the rival's and the import's
+    assert got.imported == expected.imported - 1 and got.duplicates == expected.duplicates + 1

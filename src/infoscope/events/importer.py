@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from infoscope.errors import InfoscopeError
@@ -61,6 +62,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d", "%m/%d/%Y")
 BATCH = 1000
+RACES = 3  # times a batch is checked again after losing a race with a concurrent import
 _NUM = re.compile(r"\d[\d,. ]*")
 
 
@@ -325,7 +327,15 @@ def import_events(
     def flush() -> None:
         if not batch:
             return
-        new = retry_write(write)  # another writer holding the database is waited out
+        for attempt in range(1, RACES + 1):
+            try:
+                new = retry_write(write)  # another writer holding the database is waited out
+                break
+            except IntegrityError:
+                # a concurrent import stored some of these events between our check and our
+                # insert (PostgreSQL, read committed): check again, insert the rest
+                if attempt == RACES:
+                    raise
         summary.imported += len(new)
         summary.duplicates += len(batch) - len(new)
         batch.clear()

@@ -586,7 +586,10 @@ class _BombHandler(http.server.BaseHTTPRequestHandler):
         self.send_header("Content-Encoding", "deflate")
         self.send_header("Content-Length", str(len(self.body)))
         self.end_headers()
-        self.wfile.write(self.body)
+        try:
+            self.wfile.write(self.body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the reader stopped at its limit and hung up, as it should
 
     def log_message(self, *args: object) -> None:
         pass

@@ -188,7 +188,10 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
-        self.wfile.write(body)
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the fetcher stopped at its size limit and hung up, as it should
 
     def log_message(self, *args) -> None:  # noqa: ANN002
         pass

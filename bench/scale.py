@@ -204,6 +204,19 @@ def run_case(engine: str, pattern: str, tmp: Path, name: str) -> dict[str, objec
     return result
 
 
+def _step(a: dict, b: dict) -> dict[str, object]:
+    """How time and peak memory grew from case ``a`` to the larger case ``b``."""
+    return {
+        "sizes": [a["size"], b["size"]],
+        "size_ratio": round(b["size"] / a["size"], 2),
+        "time_ratio": round(b["seconds"] / a["seconds"], 2),
+        "client_rss_growth_mb": round(b["client_peak_rss_mb"] - a["client_peak_rss_mb"], 1),
+        "worker_rss_growth_mb": round(
+            max(b["worker_peak_rss_mb"] or [0]) - max(a["worker_peak_rss_mb"] or [0]), 1
+        ),
+    }
+
+
 def _work_cpu(case: dict) -> float:
     """CPU seconds of the analysing processes: the workers (Dask) or the one process (local)."""
     return float(case.get("worker_cpu_seconds") or case["client_cpu_seconds"])
@@ -327,21 +340,8 @@ def main() -> None:
             first, last = mine[0], mine[-1]
             growth[engine] = {
                 # every step from one measured size to the next: where time stops growing linearly
-                "steps": [
-                    {
-                        "sizes": [a["size"], b["size"]],
-                        "size_ratio": round(b["size"] / a["size"], 2),
-                        "time_ratio": round(b["seconds"] / a["seconds"], 2),
-                        "client_rss_growth_mb": round(b["client_peak_rss_mb"] - a["client_peak_rss_mb"], 1),
-                        "worker_rss_growth_mb": round(
-                            max(b["worker_peak_rss_mb"] or [0]) - max(a["worker_peak_rss_mb"] or [0]), 1
-                        ),
-                    }
-                    for a, b in itertools.pairwise(mine)
-                ],
-                "sizes": [first["size"], last["size"]],
-                "time_ratio": round(last["seconds"] / first["seconds"], 2),
-                "size_ratio": round(last["size"] / first["size"], 2),
+                "steps": [_step(a, b) for a, b in itertools.pairwise(mine)],
+                **_step(first, last),
                 "marginal_docs_per_second": round(
                     (last["analysed"] - first["analysed"]) / (last["seconds"] - first["seconds"]), 2
                 ),
@@ -352,10 +352,6 @@ def main() -> None:
                 ),
                 "marginal_docs_per_cpu_second": round(
                     (last["analysed"] - first["analysed"]) / (_work_cpu(last) - _work_cpu(first)), 2
-                ),
-                "client_rss_growth_mb": round(last["client_peak_rss_mb"] - first["client_peak_rss_mb"], 1),
-                "worker_rss_growth_mb": round(
-                    max(last["worker_peak_rss_mb"] or [0]) - max(first["worker_peak_rss_mb"] or [0]), 1
                 ),
             }
     report = {

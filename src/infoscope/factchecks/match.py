@@ -8,7 +8,8 @@ were made on the CLEF 2020 train queries by bench/factchecks.py (dev MAP@5: BM25
 BM25 + e5 0.887, all three 0.912). Whatever embedders are installed are used; none: BM25.
 A query keeps the name of an embedded post's author (``clean_query``), and fact-checks with the
 same text (case, punctuation and quotes aside) are folded into the first one given (a file's
-order; from the store, the earliest imported), which lists the others: without these two, all three scored 0.878 and 0.900 (bench/results/factchecks.json).
+order; from the store, the earliest imported), which lists the others: without these two, all
+three scored 0.878 and 0.900 (bench/results/factchecks.json).
 """
 
 from __future__ import annotations

@@ -333,6 +333,24 @@ def rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
 
 
+def _vector_speed(texts: list[str]) -> dict[str, Any]:
+    """The vector analyze stores beside the annotations (for link's cross-language search)."""
+    from infoscope import vectors
+
+    if not vectors.available():
+        return {"missing": f"{vectors.BACKEND} is not installed"}
+    vectors.head_vector(texts[0])  # loads the model
+    t0 = time.perf_counter()
+    for t in texts:
+        vectors.head_vector(t)
+    sec = time.perf_counter() - t0
+    return {
+        "seconds": round(sec, 3),
+        "ms_per_article": round(1000 * sec / len(texts), 2),
+        "note": "computed by analyze after the annotators and stored; not in 'pipeline' above",
+    }
+
+
 def measure_speed(mods: list[ModuleType], missing: dict[str, str]) -> dict[str, Any]:
     from infoscope.analyze.document import AnalysisDoc
 
@@ -357,6 +375,7 @@ def measure_speed(mods: list[ModuleType], missing: dict[str, str]) -> dict[str, 
         run_doc(mods, AnalysisDoc(text=t, language="en"), errors)
     pipe_s = time.perf_counter() - t0
     pipe_peak = rss_mb()
+    vector = _vector_speed(texts)
 
     import spacy
 
@@ -387,6 +406,7 @@ def measure_speed(mods: list[ModuleType], missing: dict[str, str]) -> dict[str, 
             "peak_rss_mb": round(pipe_peak, 1),
             "rss_before_mb": round(rss_start, 1),
         },
+        "opening_passage_vector": vector,
         "spacy_ner": {
             "pipes": nlp.pipe_names,
             "load_s": round(spacy_load_s, 3),

@@ -1,10 +1,20 @@
-"""Linking at scale: near-copy clustering and event resolution over generated corpora, and the
-quality of event resolution on the demo corpus's labelled events.
+"""Linking at scale: near-copy clustering, cross-language copies and event resolution over generated
+corpora, and the quality of event resolution on the demo corpus's labelled events.
 
-Generated corpus: N multilingual documents from 200 outlets (40 owners), 5% of them near-copies
-of another document (a few words changed), each carrying one event mention (the events layer
-as the annotators store it) drawn from N/4 real-world events, so resolution has real merging to do.
-Each size runs in its own process (peak RSS is that run's). Writes bench/results/link.json.
+Generated corpus: N documents in eight languages from 220 outlets (40 owners), built from real
+text: runs of consecutive paragraphs of real articles and posts from ../shared/data (PTC articles
+in English; SemEval-2023 paragraphs in de, fr, it, pl, ru; CheckThat! 2024 posts in es and ar),
+topped up with paragraphs of other articles of the same language. 5% are near-copies of an
+earlier document (a few words changed). About 0.2% are real translations: a short English story
+from bench/data/translations.toml and, 1 to 30 hours later at another outlet, its translation
+(de, it, pl, es, fr, ru, tr or uk). Each document carries one event mention (the events layer as
+the annotators store it) drawn from N/4 real-world events, so resolution has real merging to do.
+
+Each document's opening-passage vector is computed as analyze computes it (``vectors.head_vector``)
+and stored with it: that cost belongs to analyze (on the workers) and is reported apart as
+``vectors_seconds``; ``link_seconds`` is near-copy clustering + cross-language search + event
+resolution over the stored corpus. Each size runs in its own process (peak RSS is that run's).
+Writes bench/results/link.json.
 
     python bench/link.py [--sizes 10000,100000] [--skip-quality]
 """
@@ -12,6 +22,7 @@ Each size runs in its own process (peak RSS is that run's). Writes bench/results
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import json
 import os
@@ -20,6 +31,7 @@ import random
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
 from itertools import combinations
 from pathlib import Path
@@ -27,22 +39,32 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results" / "link.json"
 DEMO = ROOT / "examples" / "demo"
+DATA = ROOT.parent / "shared" / "data"
+STORIES = ROOT / "bench" / "data" / "translations.toml"
 
 CHILD = r"""
 import json, resource, sys, time
 from infoscope.store import open_store
 from infoscope.link.clusters import build_clusters
+from infoscope.link.crosslang import find_translations
 from infoscope.link.resolve import build_ledger
 sys.path.insert(0, sys.argv[3])
-from link import generate
+from link import generate, translation_quality
 store = open_store(sys.argv[1])
 n = int(sys.argv[2])
-t = time.perf_counter(); generate(store, n); gen = time.perf_counter() - t
+t = time.perf_counter(); truth = generate(store, n); gen = time.perf_counter() - t
 t = time.perf_counter(); c = build_clusters(store); tc = time.perf_counter() - t
+xs = {}
+t = time.perf_counter(); found = find_translations(store, stats=xs); tx = time.perf_counter() - t
 t = time.perf_counter(); r = build_ledger(store); tr = time.perf_counter() - t
-print(json.dumps({"documents": n, "generate_seconds": round(gen, 1), "cluster_seconds": round(tc, 1),
-                  "resolve_seconds": round(tr, 1), "link_seconds": round(tc + tr, 1),
+print(json.dumps({"documents": n, "generate_seconds": round(gen - truth["vectors_seconds"], 1),
+                  "vectors_seconds": truth["vectors_seconds"],
+                  "vectors_ms_per_document": round(1000 * truth["vectors_seconds"] / n, 2),
+                  "cluster_seconds": round(tc, 1), "crosslang_seconds": round(tx, 1),
+                  "resolve_seconds": round(tr, 1), "link_seconds": round(tc + tx + tr, 1),
+                  "languages": truth["languages"],
                   "clusters": c.clusters, "clustered_documents": c.clustered_documents,
+                  "crosslang": {**xs, **translation_quality(found, truth, store)},
                   "mentions": r.mentions, "ledger_events": r.events, "corroborated": r.corroborated,
                   "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}))
 """
@@ -71,27 +93,95 @@ WORDS = (
 ).split()
 
 
-def generate(store, n: int, seed: int = 11) -> None:  # type: ignore[no-untyped-def]
-    """Insert n documents, their sources and one event annotation each, in batches."""
+# outlets per language (background languages have real text; tr and uk outlets publish translations)
+OUTLET_LANGUAGES = {
+    "en": 60,
+    "ru": 25,
+    "de": 25,
+    "fr": 25,
+    "it": 15,
+    "pl": 15,
+    "es": 20,
+    "ar": 15,
+    "tr": 10,
+    "uk": 10,
+}
+TRANSLATION_RATE = 0.001  # per document: a story and its translation (two documents)
+
+
+def _articles() -> dict[str, list[list[str]]]:
+    """Real text per language, as articles (lists of paragraphs); the bench's only data."""
+    if not DATA.is_dir():
+        raise SystemExit(f"bench/link.py needs the shared corpora at {DATA}")
+    out: dict[str, list[list[str]]] = {"en": []}
+    for f in sorted((DATA / "ptc" / "train-articles").glob("article*.txt")):
+        paras = [p.strip() for p in f.read_text(encoding="utf-8").splitlines() if len(p.strip()) > 25]
+        if paras:
+            out["en"].append(paras)
+    for lang in ("de", "fr", "it", "pl", "ru"):
+        by_id: dict[str, list[str]] = {}
+        path = DATA / "semeval2023-persuasion" / lang / "train-labels-subtask-3.template"
+        for line in path.read_text(encoding="utf-8").splitlines():
+            parts = line.split("\t")
+            if len(parts) >= 3 and len(parts[2].strip()) > 25:
+                by_id.setdefault(parts[0], []).append(parts[2].strip())
+        out[lang] = list(by_id.values())
+    for lang, name in (("es", "spanish/dev.tsv"), ("ar", "arabic/train.tsv")):
+        with open(DATA / "checkthat2024" / name, encoding="utf-8", newline="") as fh:
+            posts = [
+                r["tweet_text"].strip() for r in csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+            ]
+        posts = [p for p in posts if len(p) > 25]
+        out[lang] = [posts[i : i + 10] for i in range(0, len(posts), 10)]
+    return out
+
+
+def _text(rng: random.Random, articles: list[list[str]]) -> str:
+    """A run of consecutive paragraphs of one article, topped up from others to 4-12 paragraphs."""
+    art = rng.choice(articles)
+    want = rng.randint(4, 12)
+    start = rng.randrange(len(art))
+    paras = art[start : start + want]
+    while len(paras) < want:
+        paras.append(rng.choice(rng.choice(articles)))
+    return "\n\n".join(paras)
+
+
+def generate(store, n: int, seed: int = 11) -> dict:  # type: ignore[no-untyped-def]
+    """Insert n documents, their sources, vectors and one event annotation each, in batches.
+
+    Returns the translations it published (``pairs``: story document, translation document) and
+    the seconds spent computing vectors.
+    """
     from sqlalchemy import insert
 
+    from infoscope import vectors
     from infoscope.ids import content_hash, make_id
-    from infoscope.model import Annotation, Document, Source
+    from infoscope.model import Annotation, Document, DocumentVector, Source
 
     rng = random.Random(seed)
+    pools = _articles()
+    stories = tomllib.loads(STORIES.read_text(encoding="utf-8"))["story"]
+    outlets: list[tuple[str, str]] = []  # (source id, language)
+    for lang, count in OUTLET_LANGUAGES.items():
+        outlets += [(f"src_{len(outlets) + k}", lang) for k in range(count)]
+    by_lang: dict[str, list[str]] = {}
+    for sid, lang in outlets:
+        by_lang.setdefault(lang, []).append(sid)
+    writers = [o for o in outlets if o[1] in pools]
     with store.engine.begin() as conn:
         conn.execute(
             insert(Source),
             [
                 {
-                    "id": f"src_{i}",
-                    "name": f"Outlet {i}",
+                    "id": sid,
+                    "name": f"Outlet {sid}",
                     "kind": "outlet",
                     "owner": f"Owner {i % 40}",
                     "domain": f"outlet{i}.example",
                     "created_at": dt.datetime(2024, 1, 1),
                 }
-                for i in range(200)
+                for i, (sid, _) in enumerate(outlets)
             ],
         )
     n_events = max(1, n // 4)
@@ -104,35 +194,62 @@ def generate(store, n: int, seed: int = 11) -> None:  # type: ignore[no-untyped-
         )
         for _ in range(n_events)
     ]
-    texts: list[str] = []
-    docs, anns = [], []
-    for i in range(n):
-        if texts and rng.random() < 0.05:  # a near-copy of an earlier document
-            words = rng.choice(texts).split()
+    recent: list[tuple[str, str]] = []  # (text, language) of recent documents, for near-copies
+    batch: dict[str, list] = {"docs": [], "anns": [], "vecs": []}
+    truth: dict = {"pairs": [], "vectors_seconds": 0.0, "languages": {}}
+    truth["story_language"] = {st["id"]: st["lang"] for st in stories}
+    i = 0
+    pending_translation: tuple[dict, str, dt.datetime] | None = None
+    while i < n:
+        (city, country), day, etype = rng.choice(events)
+        published = dt.datetime.combine(day, dt.time(rng.randrange(24), rng.randrange(60)))
+        if pending_translation is not None:
+            story, sid, when = pending_translation
+            pending_translation = None
+            text, lang, published = story["text"], story["lang"], when
+            source = rng.choice([s for s in by_lang[lang] if s != sid])
+            truth["pairs"][-1].append(make_id("doc", i))
+        elif n - i >= 2 and rng.random() < TRANSLATION_RATE:
+            story = rng.choice(stories)
+            text, lang = story["en"], "en"
+            source = rng.choice(by_lang["en"])
+            pending_translation = (story, source, published + dt.timedelta(hours=rng.randint(1, 30)))
+            truth["pairs"].append([story["id"], make_id("doc", i)])
+        elif recent and rng.random() < 0.05:  # a near-copy of an earlier document, same language
+            text, lang = rng.choice(recent)
+            words = text.split(" ")
             for _ in range(3):
                 words[rng.randrange(len(words))] = rng.choice(WORDS)
             text = " ".join(words)
+            source = rng.choice(by_lang[lang])
         else:
-            text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(120, 300))) + f" {i}"
-        texts.append(text)
-        if len(texts) > 2000:
-            texts.pop(0)
-        (city, country), day, etype = rng.choice(events)
+            source, lang = rng.choice(writers)
+            text = _text(rng, pools[lang])
+        text = f"{text}\n\n({source}, item {i})"  # a byline: no two documents of one outlet are equal
+        recent.append((text, lang))
+        if len(recent) > 2000:
+            recent.pop(0)
+        truth["languages"][lang] = truth["languages"].get(lang, 0) + 1
         doc_id = make_id("doc", i)
-        docs.append(
+        t = time.perf_counter()
+        blob = vectors.head_vector(text)
+        truth["vectors_seconds"] += time.perf_counter() - t
+        if blob is not None:
+            batch["vecs"].append({"document_id": doc_id, "backend": vectors.BACKEND, "vector": blob})
+        batch["docs"].append(
             {
                 "id": doc_id,
-                "source_id": f"src_{rng.randrange(200)}",
+                "source_id": source,
                 "origin": f"gen/{i}",
                 "text": text,
                 "content_hash": content_hash(text),
-                "published_at": dt.datetime.combine(day, dt.time(12)),
-                "language": "en",
+                "published_at": published,
+                "language": lang,
                 "meta": {},
                 "ingested_at": dt.datetime(2024, 1, 1),
             }
         )
-        anns.append(
+        batch["anns"].append(
             {
                 "id": make_id("ann", i),
                 "document_id": doc_id,
@@ -150,18 +267,73 @@ def generate(store, n: int, seed: int = 11) -> None:  # type: ignore[no-untyped-
                 },
             }
         )
-        if len(docs) >= 2000:
-            _flush(store, docs, anns, Document, Annotation, insert)
-    _flush(store, docs, anns, Document, Annotation, insert)
+        i += 1
+        if len(batch["docs"]) >= 2000:
+            _flush(store, batch, Document, Annotation, DocumentVector, insert)
+    _flush(store, batch, Document, Annotation, DocumentVector, insert)
+    truth["vectors_seconds"] = round(truth["vectors_seconds"], 1)
+    return truth
 
 
-def _flush(store, docs, anns, Document, Annotation, insert) -> None:  # type: ignore[no-untyped-def]  # noqa: N803
-    if docs:
+def _flush(store, batch, Document, Annotation, DocumentVector, insert) -> None:  # type: ignore[no-untyped-def]  # noqa: N803
+    if batch["docs"]:
         with store.engine.begin() as conn:
-            conn.execute(insert(Document), docs)
-            conn.execute(insert(Annotation), anns)
-        docs.clear()
-        anns.clear()
+            conn.execute(insert(Document), batch["docs"])
+            conn.execute(insert(Annotation), batch["anns"])
+            if batch["vecs"]:
+                conn.execute(insert(DocumentVector), batch["vecs"])
+        for rows in batch.values():
+            rows.clear()
+
+
+def translation_quality(found: list[dict], truth: dict, store=None) -> dict:  # type: ignore[no-untyped-def]
+    """Published translations found (story and translation in one cluster), and what else was clustered.
+
+    A cluster may rightly join two publications of the same story that fall in one window, so a
+    cluster is wrong only when it holds a document that is not a published story or translation,
+    or stories of different ids.
+    """
+    story_of = {d: pair[0] for pair in truth["pairs"] if len(pair) == 3 for d in pair[1:]}
+    cluster_of = {d: k for k, c in enumerate(found) for d in c["members"]}
+    pairs = [p for p in truth["pairs"] if len(p) == 3]
+    hit = sum(1 for _, a, b in pairs if a in cluster_of and cluster_of.get(a) == cluster_of.get(b))
+    wrong = [c for c in found if len({story_of.get(d, "?" + d) for d in c["members"]}) > 1]
+    by_language: dict[str, list[int]] = {}
+    for story, a, b in pairs:
+        counts = by_language.setdefault(truth["story_language"][story], [0, 0])
+        counts[0] += a in cluster_of and cluster_of.get(a) == cluster_of.get(b)
+        counts[1] += 1
+    return {
+        "translations_published": len(pairs),
+        "translations_found": hit,
+        "recall": round(hit / len(pairs), 3) if pairs else None,
+        "found_of_published_by_language": {k: f"{v[0]}/{v[1]}" for k, v in sorted(by_language.items())},
+        "clusters_found": len(found),
+        "clusters_wrong": len(wrong),
+        "wrong_examples": [_example(store, c) for c in wrong[:5]] if store is not None else [],
+    }
+
+
+def _example(store, cluster: dict) -> list[dict]:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select
+
+    from infoscope.model import Document
+
+    with store.sessions() as s:
+        rows = s.execute(
+            select(Document.id, Document.language, Document.origin, Document.text).where(
+                Document.id.in_(cluster["members"])
+            )
+        ).all()
+    return [
+        {
+            "origin": r.origin,
+            "language": r.language,
+            "alignment": cluster["similarity"][r.id],
+            "opening": r.text[:160],
+        }
+        for r in rows
+    ]
 
 
 def run_size(n: int, tmp: Path) -> dict:
@@ -253,6 +425,10 @@ def main() -> None:
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
         "target": {"100k_documents_seconds": 600, "peak_memory_gb": 4, "growth": "near-linear"},
         "scale": [],
+        "scope": "link_seconds: near-copy clustering, cross-language search over the stored vectors with "
+        "sentence alignment of its candidates, and event resolution; vectors_seconds: computing each "
+        "document's opening-passage vector, which analyze does (on the workers) and link does only for "
+        "documents without one",
     }
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)

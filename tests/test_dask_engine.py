@@ -20,7 +20,7 @@ from sqlalchemy import select
 from conftest import DEMO, pg_schema, run_cli
 from infoscope.analyze.bulk import Result, write_batch
 from infoscope.ingest.run import IngestOptions, expand_inputs, ingest
-from infoscope.model import Annotation, Document, DocumentAnalysis
+from infoscope.model import Annotation, Document, DocumentAnalysis, DocumentVector
 from infoscope.store import open_store
 
 
@@ -77,6 +77,18 @@ def test_demo_ledger_is_the_same_on_dask(db_url: str, second_url: str, tmp_path:
     assert {"documents", "annotations", "spans", "document_analyses", "events", "event_mentions"} <= tables
     assert sum('"table": "annotations"' in line for line in local) > 1000
     assert local == dask
+    # the opening-passage vectors (not exported: a cache) are the same bytes from either engine
+    assert _vectors(db_url) == _vectors(second_url)
+    assert len(_vectors(db_url)) == sum('"table": "documents"' in line for line in local)
+
+
+def _vectors(url: str) -> dict[str, bytes]:
+    store = open_store(url)
+    try:
+        with store.engine.connect() as c:
+            return dict(c.execute(select(DocumentVector.document_id, DocumentVector.vector)).all())
+    finally:
+        store.close()
 
 
 # --- shards -------------------------------------------------------------------------------

@@ -194,6 +194,23 @@ class DocumentAnalysis(Base):
     error: Mapped[str | None] = mapped_column(Text)
 
 
+class DocumentVector(Base):
+    """One embedding of a document's opening passage, computed once (by analyze, on the workers).
+
+    Link's cross-language step searches these instead of embedding every document on every run.
+    ``backend`` names the embedding model; a vector from another backend is computed again.
+    Stored as float16 bytes (1 KB for 512 dimensions): ample for a candidate filter. Not in ledger
+    exports (``exchange: False``): a cache of the texts, which a store that imports them recomputes.
+    """
+
+    __tablename__ = "document_vectors"
+    __table_args__ = {"info": {"exchange": False}}
+
+    document_id: Mapped[str] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True)
+    backend: Mapped[str] = mapped_column(String(20))
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class Cluster(Base):
     """Documents that carry the same text: near-copies (MinHash) or translations (embeddings).
 

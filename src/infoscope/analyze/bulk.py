@@ -16,9 +16,10 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, insert
 
+from infoscope import vectors
 from infoscope.analyze.persist import analysis_row, result_rows
 from infoscope.analyze.pipeline import CONTRACT_LAYERS
-from infoscope.model import Annotation, DocumentAnalysis, Span
+from infoscope.model import Annotation, DocumentAnalysis, DocumentVector, Span
 from infoscope.store import Store
 
 IN_CHUNK = 500  # ids per IN (...) list: well under SQLite's bound-parameter limit
@@ -45,10 +46,11 @@ class _Rows:
     analyses: list[dict[str, Any]]
     replaced: list[str]  # documents whose spans and annotations are replaced
     failed: list[str]  # documents that keep their old annotations and get an error record
+    vectors: list[dict[str, Any]]
 
 
 def _build(results: Iterable[Result]) -> tuple[_Rows, list[Result]]:
-    rows = _Rows([], [], [], [], [])
+    rows = _Rows([], [], [], [], [], [])
     done: list[Result] = []
     for r in results:
         if r.layers is not None:
@@ -61,6 +63,8 @@ def _build(results: Iterable[Result]) -> tuple[_Rows, list[Result]]:
                 rows.annotations += anns
                 rows.analyses.append(analysis_row(r.document_id, len(anns)))
                 rows.replaced.append(r.document_id)
+                if vec := vectors.row(r.document_id, r.layers.get("vector")):
+                    rows.vectors.append(vec)
                 done.append(r)
                 continue
         rows.analyses.append(analysis_row(r.document_id, 0, r.error))
@@ -134,6 +138,9 @@ def _write(conn: Connection, rows: _Rows) -> None:
     _insert(conn, Span, rows.spans)
     _insert(conn, Annotation, rows.annotations, json_cols=("value",))
     _insert(conn, DocumentAnalysis, rows.analyses)
+    if rows.vectors:
+        _delete(conn, DocumentVector, DocumentVector.document_id, [v["document_id"] for v in rows.vectors])
+        _insert(conn, DocumentVector, rows.vectors)
 
 
 def count_items(summary_items: dict[str, int], layers: dict[str, Any]) -> None:

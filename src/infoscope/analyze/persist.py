@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Select, delete, func, insert, select
 
+from infoscope import vectors
 from infoscope.analyze.document import AnalysisDoc
 from infoscope.analyze.pipeline import CONTRACT_LAYERS, ORDER, annotators, run
 from infoscope.ids import make_id
@@ -36,7 +37,7 @@ def pipeline_version() -> str:
     files += [here / "techniques_en.py", here / "persuasion.py", here / "hostility.py"]
     files += sorted(here.glob("resources/**/*")) + sorted((here.parent / "geo").glob("*.py"))
     files += sorted((here.parent / "models").glob("**/*")) + sorted((here.parent / "propaganda").glob("*.py"))
-    files.append(here.parent / "language.py")
+    files += [here.parent / "language.py", here.parent / "vectors.py"]
     for f in files:
         if f.is_file():
             h.update(f.name.encode())
@@ -97,6 +98,7 @@ def result_layers(doc: AnalysisDoc) -> dict[str, Any]:
     keep = {layer: doc.layers.get(layer) or [] for layer in CONTRACT_LAYERS}
     if doc.layers.get("tone"):
         keep["tone"] = doc.layers["tone"]
+    keep["vector"] = vectors.head_vector(doc.text)  # for link's cross-language search (not a layer)
     return keep
 
 
@@ -147,7 +149,9 @@ def store_result(
 
     ``on_stored`` runs inside the same transaction (a job's progress counter).
     """
-    span_rows, rows = result_rows(doc_id, doc.layers)
+    layers = result_layers(doc)
+    span_rows, rows = result_rows(doc_id, layers)
+    vector = vectors.row(doc_id, layers["vector"])
     with store.engine.begin() as conn:
         conn.execute(delete(Annotation).where(Annotation.document_id == doc_id))
         conn.execute(delete(Span).where(Span.document_id == doc_id))
@@ -157,6 +161,8 @@ def store_result(
         if rows:
             conn.execute(insert(Annotation), rows)
         conn.execute(insert(DocumentAnalysis), [analysis_row(doc_id, len(rows))])
+        if vector:
+            vectors.replace(conn, [vector])
         if on_stored:
             on_stored(conn)
     return len(rows)

@@ -28,7 +28,10 @@ BATCH = 500
 
 
 def _tables() -> list[Table]:
-    """Tables that travel in an export: not users and tokens (``info={"exchange": False}``)."""
+    """Tables that travel in an export: not users and tokens, nor document vectors (a cache of the texts).
+
+    Those tables are marked ``info={"exchange": False}``.
+    """
     return [t for t in Base.metadata.sorted_tables if t.info.get("exchange", True)]
 
 

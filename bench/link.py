@@ -51,13 +51,13 @@ from infoscope.link.resolve import build_ledger
 sys.path.insert(0, sys.argv[3])
 from link import generate, translation_quality
 store = open_store(sys.argv[1])
-n = int(sys.argv[2])
-t = time.perf_counter(); truth = generate(store, n); gen = time.perf_counter() - t
+n, days = int(sys.argv[2]), int(sys.argv[4])
+t = time.perf_counter(); truth = generate(store, n, days=days); gen = time.perf_counter() - t
 t = time.perf_counter(); c = build_clusters(store); tc = time.perf_counter() - t
 xs = {}
 t = time.perf_counter(); found = find_translations(store, stats=xs); tx = time.perf_counter() - t
 t = time.perf_counter(); r = build_ledger(store); tr = time.perf_counter() - t
-print(json.dumps({"documents": n, "generate_seconds": round(gen - truth["vectors_seconds"], 1),
+print(json.dumps({"documents": n, "days": days, "generate_seconds": round(gen - truth["vectors_seconds"], 1),
                   "vectors_seconds": truth["vectors_seconds"],
                   "vectors_ms_per_document": round(1000 * truth["vectors_seconds"] / n, 2),
                   "cluster_seconds": round(tc, 1), "crosslang_seconds": round(tx, 1),
@@ -147,7 +147,7 @@ def _text(rng: random.Random, articles: list[list[str]]) -> str:
     return "\n\n".join(paras)
 
 
-def generate(store, n: int, seed: int = 11) -> dict:  # type: ignore[no-untyped-def]
+def generate(store, n: int, seed: int = 11, days: int = 366) -> dict:  # type: ignore[no-untyped-def]
     """Insert n documents, their sources, vectors and one event annotation each, in batches.
 
     Returns the translations it published (``pairs``: story document, translation document) and
@@ -189,34 +189,38 @@ def generate(store, n: int, seed: int = 11) -> dict:  # type: ignore[no-untyped-
     events = [
         (
             rng.choice(CITIES),
-            base + dt.timedelta(days=rng.randrange(366)),
+            base + dt.timedelta(days=rng.randrange(days)),
             rng.choice(["Protests", "Riots", "Battles"]),
         )
         for _ in range(n_events)
     ]
-    recent: list[tuple[str, str]] = []  # (text, language) of recent documents, for near-copies
+    recent: list[tuple[str, str, str | None]] = []  # (text, language, story) of recent documents
     batch: dict[str, list] = {"docs": [], "anns": [], "vecs": []}
     truth: dict = {"pairs": [], "vectors_seconds": 0.0, "languages": {}}
     truth["story_language"] = {st["id"]: st["lang"] for st in stories}
+    truth["story_copies"] = {}  # near-copies of a published story or translation: doc id -> story
     i = 0
     pending_translation: tuple[dict, str, dt.datetime] | None = None
     while i < n:
         (city, country), day, etype = rng.choice(events)
+        story_id = None
         published = dt.datetime.combine(day, dt.time(rng.randrange(24), rng.randrange(60)))
         if pending_translation is not None:
             story, sid, when = pending_translation
             pending_translation = None
-            text, lang, published = story["text"], story["lang"], when
+            text, lang, published, story_id = story["text"], story["lang"], when, story["id"]
             source = rng.choice([s for s in by_lang[lang] if s != sid])
             truth["pairs"][-1].append(make_id("doc", i))
         elif n - i >= 2 and rng.random() < TRANSLATION_RATE:
             story = rng.choice(stories)
-            text, lang = story["en"], "en"
+            text, lang, story_id = story["en"], "en", story["id"]
             source = rng.choice(by_lang["en"])
             pending_translation = (story, source, published + dt.timedelta(hours=rng.randint(1, 30)))
             truth["pairs"].append([story["id"], make_id("doc", i)])
         elif recent and rng.random() < 0.05:  # a near-copy of an earlier document, same language
-            text, lang = rng.choice(recent)
+            text, lang, story_id = rng.choice(recent)
+            if story_id:  # a near-copy of a story or translation is still that story
+                truth["story_copies"][make_id("doc", i)] = story_id
             words = text.split(" ")
             for _ in range(3):
                 words[rng.randrange(len(words))] = rng.choice(WORDS)
@@ -226,7 +230,7 @@ def generate(store, n: int, seed: int = 11) -> dict:  # type: ignore[no-untyped-
             source, lang = rng.choice(writers)
             text = _text(rng, pools[lang])
         text = f"{text}\n\n({source}, item {i})"  # a byline: no two documents of one outlet are equal
-        recent.append((text, lang))
+        recent.append((text, lang, story_id))
         if len(recent) > 2000:
             recent.pop(0)
         truth["languages"][lang] = truth["languages"].get(lang, 0) + 1
@@ -289,11 +293,12 @@ def _flush(store, batch, Document, Annotation, DocumentVector, insert) -> None: 
 def translation_quality(found: list[dict], truth: dict, store=None) -> dict:  # type: ignore[no-untyped-def]
     """Published translations found (story and translation in one cluster), and what else was clustered.
 
-    A cluster may rightly join two publications of the same story that fall in one window, so a
-    cluster is wrong only when it holds a document that is not a published story or translation,
+    A cluster may rightly join two publications of the same story that fall in one window, or a
+    near-copy of one, so a cluster is wrong only when it holds a document that is none of these,
     or stories of different ids.
     """
     story_of = {d: pair[0] for pair in truth["pairs"] if len(pair) == 3 for d in pair[1:]}
+    story_of.update(truth["story_copies"])
     cluster_of = {d: k for k, c in enumerate(found) for d in c["members"]}
     pairs = [p for p in truth["pairs"] if len(p) == 3]
     hit = sum(1 for _, a, b in pairs if a in cluster_of and cluster_of.get(a) == cluster_of.get(b))
@@ -336,10 +341,10 @@ def _example(store, cluster: dict) -> list[dict]:  # type: ignore[no-untyped-def
     ]
 
 
-def run_size(n: int, tmp: Path) -> dict:
-    db = f"sqlite:///{tmp / f'link{n}.db'}"
+def run_size(n: int, tmp: Path, days: int = 366) -> dict:
+    db = f"sqlite:///{tmp / f'link{n}-{days}.db'}"
     out = subprocess.run(
-        [sys.executable, "-c", CHILD, db, str(n), str(ROOT / "bench")],
+        [sys.executable, "-c", CHILD, db, str(n), str(ROOT / "bench"), str(days)],
         capture_output=True,
         text=True,
         check=True,
@@ -413,14 +418,64 @@ def resolution_quality(tmp: Path) -> dict:
     }
 
 
+def growth(scale: list[dict]) -> dict:
+    """Ratios between the smallest and largest run over the same span of days (the corpus grows
+    denser) and between runs of the same documents per day (the corpus grows longer)."""
+
+    def ratios(a: dict, b: dict) -> dict:
+        return {
+            "from": [a["documents"], a["days"]],
+            "to": [b["documents"], b["days"]],
+            "size_ratio": round(b["documents"] / a["documents"], 2),
+            **{
+                f"{k}_ratio": round(b[f"{k}_seconds"] / max(a[f"{k}_seconds"], 0.1), 2)
+                for k in ("link", "cluster", "crosslang", "resolve")
+            },
+            "crosslang_candidates_ratio": round(
+                b["crosslang"]["candidates"] / max(a["crosslang"]["candidates"], 1), 2
+            ),
+        }
+
+    out: dict = {}
+    runs = sorted(scale, key=lambda r: (r["documents"], r["days"]))
+    same_span = [r for r in runs if r["days"] == runs[-1]["days"]]
+    if len(same_span) >= 2:
+        out["same_span"] = ratios(same_span[0], same_span[-1])
+    big = runs[-1]
+    for r in runs[:-1]:
+        density = big["documents"] / big["days"]
+        if abs(r["documents"] / r["days"] - density) <= 0.02 * density:  # whole days: within 2%
+            out["same_density"] = ratios(r, big)
+            break
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10000,100000")
     ap.add_argument("--skip-quality", action="store_true")
+    ap.add_argument(
+        "--same-density",
+        type=int,
+        default=0,
+        metavar="N",
+        help="spread each size over 366*size/N days, so it has the documents per day of N over 366 days",
+    )
+    ap.add_argument("--merge", action="store_true", help="add to the runs in the results file")
+    ap.add_argument(
+        "--report-only", action="store_true", help="recompute the growth figures of the stored runs"
+    )
     args = ap.parse_args()
+    if args.report_only:
+        stored = json.loads(RESULTS.read_text())
+        stored["growth"] = growth(stored["scale"])
+        RESULTS.write_text(json.dumps(stored, indent=2) + "\n")
+        print(json.dumps(stored["growth"]))
+        return
+    command = "python bench/link.py " + " ".join(sys.argv[1:])
     report: dict = {
         "benchmark": "link",
-        "command": "python bench/link.py --sizes " + args.sizes,
+        "command": command,
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
         "target": {"100k_documents_seconds": 600, "peak_memory_gb": 4, "growth": "near-linear"},
@@ -430,19 +485,31 @@ def main() -> None:
         "document's opening-passage vector, which analyze does (on the workers) and link does only for "
         "documents without one",
     }
+    if args.merge and RESULTS.exists():
+        old = json.loads(RESULTS.read_text())
+        report["scale"] = [
+            {"days": 366, **r} for r in old.get("scale", [])
+        ]  # runs before --same-density: 366
+        report["resolution_quality"] = old.get("resolution_quality")
+        report["commands"] = [*old.get("commands", [old.get("command")]), command]
+        report["date"] = old.get("date") + " and " + report["date"]
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         for n in (int(x) for x in args.sizes.split(",") if x.strip()):
-            report["scale"].append(run_size(n, tmp))
-        if len(report["scale"]) >= 2:
-            a, b = report["scale"][0], report["scale"][-1]
-            report["time_ratio"] = round(b["link_seconds"] / max(a["link_seconds"], 0.1), 2)
-            report["size_ratio"] = round(b["documents"] / a["documents"], 2)
+            days = max(1, round(366 * n / args.same_density)) if args.same_density else 366
+            report["scale"] = [
+                r for r in report["scale"] if (r["documents"], r.get("days", 366)) != (n, days)
+            ]
+            report["scale"].append(run_size(n, tmp, days))
+        report["growth"] = growth(report["scale"])
+        same_span = report["growth"].get("same_span")
+        if same_span:  # the keys of earlier results files
+            report["time_ratio"], report["size_ratio"] = same_span["link_ratio"], same_span["size_ratio"]
         if not args.skip_quality:
             report["resolution_quality"] = resolution_quality(tmp)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(json.dumps(report, indent=2) + "\n")
-    print(json.dumps(report.get("resolution_quality")))
+    print(json.dumps(report.get("growth")))
 
 
 if __name__ == "__main__":

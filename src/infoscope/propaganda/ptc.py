@@ -590,14 +590,19 @@ def load_models(model_dir: Path = MODEL_DIR) -> dict[str, Any]:
 
 
 def find_spans(text: str, models: dict[str, Any] | None = None) -> list[tuple[int, int, float]]:
-    """Propaganda spans of one article as (start, end, probability)."""
+    """Propaganda spans of one article as (start, end, score): the word tagger's spans (``si_tokens``), or
+    whole sentences above the threshold for a sentence-only model (one saved before the tagger existed)."""
     models = models or load_models()
+    si = models["si"]
+    if "tagger" in si:
+        from infoscope.propaganda import si_tokens
+
+        return si_tokens.find(text, si)
     spans = sentence_candidates(text)
     if not spans:
         return []
-    proba = score_si(models["si"], [text[s:e] for s, e in spans], si_dense(text, spans))
-    th = models["si"]["threshold"]
-    return [(s, e, float(p)) for (s, e), p in zip(spans, proba, strict=True) if p >= th]
+    proba = score_si(si, [text[s:e] for s, e in spans], si_dense(text, spans))
+    return [(s, e, float(p)) for (s, e), p in zip(spans, proba, strict=True) if p >= si["threshold"]]
 
 
 # ---------------------------------------------------------------------------------------------- commands

@@ -18,8 +18,8 @@ REQUIRES: tuple[str, ...] = ()
 def find(doc_text: str) -> list[dict[str, Any]]:
     """Propaganda spans of an English text, each with its most likely technique.
 
-    ``score`` is the probability that the span holds propaganda; ``technique_score`` the probability of
-    the technique given that it does.
+    ``score`` is the span model's highest word probability inside the span (how likely its strongest word
+    is part of a propaganda span); ``technique_score`` the score of the technique given that it is one.
     """
     models = ptc.load_models()
     found = ptc.find_spans(doc_text, models)

@@ -95,3 +95,14 @@ def test_a_trained_span_model_finds_the_loaded_phrases_not_their_sentences() -> 
     sentences = [(a, s, e) for a, text in test.items() for s, e in ptc.sentence_candidates(text)]
     loaded = [c for c in sentences if any(g[0] == c[0] and c[1] <= g[1] < c[2] for g in test_gold)]
     assert si_scores(loaded, test_gold)["precision"] < scores["precision"]  # sharper than whole sentences
+
+
+def test_a_sentence_only_span_model_still_marks_whole_sentences() -> None:
+    """Models saved before the tagger (no ``tagger`` key) keep working: sentences above their threshold."""
+    texts = ["They are vile treacherous thugs.", "The committee met on Monday."] * 20
+    dense = ptc.si_dense(" ".join(texts), [(0, 1)] * len(texts))
+    model = ptc.fit_si(texts, dense, np.array([1, 0] * 20), seed=0)
+    model["threshold"] = 0.5
+    text = "The committee met on Monday. They are vile treacherous thugs."
+    found = ptc.find_spans(text, {"si": model})
+    assert [text[s:e] for s, e, _ in found] == ["They are vile treacherous thugs."]

@@ -40,6 +40,14 @@ DATA = ROOT.parent / "shared" / "data" / "semeval2023-persuasion"
 OUT = ROOT / "src" / "infoscope" / "models" / "persuasion"
 LANGS = ("de", "fr", "it", "pl", "ru")
 SEED = 0
+# lambda and the USE weights: picked by an inner criterion that never sees the reported folds (per outer
+# fold of bench/persuasion.py, the micro-F1 averaged over languages of the inner 3-fold out-of-fold scores
+# at their per-language thresholds, averaged over the 5 outer folds). Lambda among 1.5/3/6/12/24 with USE
+# weights 1: 0.4174/0.4271/0.4328/0.4329/0.4287 -> 12; then USE weights 1/2/3 at lambda 12:
+# 0.4329/0.4331/0.4328 -> 2; then the language-prior weight 0.3/1/3 at those: 0.4331/0.4335/0.4338 -> 3.
+# Tried and worse on that criterion: a same-language copy of the kernel (multi-task, weight 0.5/1 at
+# lambda 3: 0.4226/0.4166), a previous/next-paragraph context block (weight 1 at lambda 6: 0.4276); per-label threshold offsets (coordinate ascent on the inner scores) did not help
+# the 5-fold figure at lambda 3 (0.4313 against 0.4321).
 CONFIG = {
     "char_features": 40000,
     "word_features": 30000,
@@ -48,12 +56,12 @@ CONFIG = {
         "word": 1.0,
         "char_ctx": 1.0,
         "word_ctx": 1.0,
-        "use": 1.0,
-        "use_ctx": 1.0,
-        "lang": 0.3,
+        "use": 2.0,
+        "use_ctx": 2.0,
+        "lang": 3.0,
         "const": 0.3,
     },
-    "lambda": 3.0,
+    "lambda": 12.0,
     "threshold_grid": [round(x, 2) for x in np.arange(0.10, 0.50, 0.02)],
 }
 

@@ -27,12 +27,11 @@ def main() -> None:
     # ``--si-only``: retrain the span model alone, keeping the shipped technique model and its provenance
     si_only = "--si-only" in sys.argv
     articles = ptc.read_articles(DATA / "train-articles")
+    if si_only:
+        return _train_si_only(articles)
     ids = sorted(articles)
     perm = np.random.RandomState(SEED + 1).permutation(ids)
     val_ids = set(perm[int(len(perm) * 0.8) :])
-
-    if si_only:
-        return _train_si_only(articles)
     rows = ptc.read_tc_labels(DATA / "train-task2-TC.labels")
     items = ptc.make_items(articles, [(a, s, e) for a, _, s, e in rows])
     y = np.array([t for _, t, _, _ in rows])

@@ -549,21 +549,6 @@ def score_si(model: dict[str, Any], texts: Sequence[str], dense: np.ndarray) -> 
     return model["clf"].predict_proba(model["featurizer"].transform(texts, dense))[:, 1]
 
 
-def best_threshold(
-    cands: Sequence[tuple[str, int, int]], proba: np.ndarray, gold: Sequence[tuple[str, int, int]]
-) -> float:
-    """The probability threshold that maximises span F1 on a validation split (never on reported folds)."""
-    from infoscope.propaganda.scoring import si_scores
-
-    arts = {a for a, _, _ in cands}
-    gold_here = [g for g in gold if g[0] in arts]
-    best = (-1.0, 0.5)
-    for th in np.arange(0.2, 0.9, 0.05):
-        pred = [c for c, p in zip(cands, proba, strict=True) if p >= th]
-        best = max(best, (si_scores(pred, gold_here)["f1"], float(round(th, 2))))
-    return best[1]
-
-
 # ---------------------------------------------------------------------------------------------- shipped model
 
 
@@ -572,13 +557,18 @@ def slim(model: dict[str, Any]) -> dict[str, Any]:
     for obj in model.get("featurizer").__dict__.values():
         if hasattr(obj, "stop_words_"):
             obj.stop_words_ = None
-    clf = model["clf"]
+    slim_linear(model["clf"])
+    return model
+
+
+def slim_linear(clf: Any) -> Any:
+    """A fitted linear model's weights as float32, without the SGD averaging state inference never reads."""
     for attr in ("coef_", "intercept_"):
         setattr(clf, attr, getattr(clf, attr).astype(np.float32))
     for attr in ("_average_coef", "_average_intercept", "_standard_coef", "_standard_intercept"):
         if hasattr(clf, attr):
             setattr(clf, attr, None)
-    return model
+    return clf
 
 
 @lru_cache(maxsize=1)

@@ -18,7 +18,6 @@ import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -67,7 +66,7 @@ def _bucket(p: float) -> str:
     return str(min(9, int(p * 10)))
 
 
-def token_features(text: str, toks: Tokens, sentences: Sequence[tuple[int, int]], sent_proba: np.ndarray):
+def token_features(text: str, toks: Tokens, sent_proba: np.ndarray) -> list[list[str]]:
     """Feature strings per token: the word and its neighbours, shape, place in the sentence, lexicon hits,
     quotation, article-level repetition, and the sentence score (alone and crossed with the word's shape)."""
     words = [text[s:e] for s, e in toks.spans]
@@ -193,6 +192,13 @@ def decode(
     """Spans by hysteresis: runs of tokens scoring at least ``low`` (within one sentence, gaps of up to
     ``gap`` tokens bridged) that hold at least one token scoring ``high``; a run without a word character is
     dropped. One strong word pulls in its weaker neighbours, and weak words alone make no span."""
+    return [(s, e) for s, e, _ in _decode_scored(text, toks, proba, high, low, gap)]
+
+
+def _decode_scored(
+    text: str, toks: Tokens, proba: np.ndarray, high: float, low: float, gap: int
+) -> list[tuple[int, int, float]]:
+    """``decode``'s spans with the highest token score of each."""
     runs: list[list[int]] = []
     for i in np.flatnonzero(proba >= low):
         i = int(i)
@@ -204,11 +210,12 @@ def decode(
         runs.append([i])
     out = []
     for run in runs:
-        if max(proba[i] for i in run) < high:
+        top = float(max(proba[i] for i in run))
+        if top < high:
             continue
         s, e = toks.spans[run[0]][0], toks.spans[run[-1]][1]
         if any(c.isalnum() for c in text[s:e]):
-            out.append((s, e))
+            out.append((s, e, top))
     return out
 
 
@@ -244,11 +251,11 @@ def build_word_table(words: Sequence[str], dims: int = WORD_DIMS, seed: int = 0)
     return WordTable({w: i for i, w in enumerate(words)}, red.astype(np.float16))
 
 
-@lru_cache(maxsize=1)
 def _valence() -> dict[str, float]:
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+    """VADER's word valences, from the tone layer's one analyser per process."""
+    from infoscope.analyze import tone
 
-    return SentimentIntensityAnalyzer().lexicon
+    return tone._vader().lexicon
 
 
 def dense_token_features(text: str, toks: Tokens, table: WordTable | None) -> np.ndarray:
@@ -319,7 +326,7 @@ def _sentence_scores(model: dict, art: _Article) -> np.ndarray:
 
 
 def _token_inputs(art: _Article, sent_scores: np.ndarray, table: WordTable | None):
-    feats = token_features(art.text, art.tokens, art.sentences, sent_scores)
+    feats = token_features(art.text, art.tokens, sent_scores)
     return feats, dense_token_features(art.text, art.tokens, table)
 
 
@@ -383,15 +390,9 @@ def fit_span_model(
         log(
             f"span decoding picked on the inner split: F1 {best[0]:.3f} high {best[1]} low {best[2]} gap {best[3]}"
         )
-    tagger = fit(ids)
-    tagger.coef_ = tagger.coef_.astype(np.float32)
-    tagger.intercept_ = tagger.intercept_.astype(np.float32)
-    for attr in ("_average_coef", "_average_intercept", "_standard_coef", "_standard_intercept"):
-        if hasattr(tagger, attr):
-            setattr(tagger, attr, None)
     return {
         "sentence": ptc.slim(sentence),
-        "tagger": tagger,
+        "tagger": ptc.slim_linear(fit(ids)),
         "table": table,
         "high": best[1],
         "low": best[2],
@@ -408,8 +409,4 @@ def find(text: str, model: dict[str, Any]) -> list[tuple[int, int, float]]:
     proba = tag_proba(
         model["tagger"], *_token_inputs(art, _sentence_scores(model["sentence"], art), model["table"])
     )
-    out = []
-    for s, e in decode(text, art.tokens, proba, model["high"], model["low"], model["gap"]):
-        inside = [p for (ts, te), p in zip(art.tokens.spans, proba, strict=True) if ts >= s and te <= e]
-        out.append((s, e, float(max(inside))))
-    return out
+    return _decode_scored(text, art.tokens, proba, model["high"], model["low"], model["gap"])

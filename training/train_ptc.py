@@ -20,11 +20,11 @@ from infoscope.propaganda import ptc, si_tokens
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "ptc"
 SEED = 0
-CS = (0.1, 0.3, 1.0)
 
 
 def main() -> None:
-    # ``--si-only``: retrain the span model alone, keeping the shipped technique model and its provenance
+    # ``--si-only``: retrain the span model alone, keeping the shipped technique model and its provenance;
+    # ``--tc-only``: the reverse
     si_only = "--si-only" in sys.argv
     articles = ptc.read_articles(DATA / "train-articles")
     if si_only:
@@ -38,23 +38,27 @@ def main() -> None:
     fi = [i for i, r in enumerate(rows) if r[0] not in val_ids]
     vi = [i for i, r in enumerate(rows) if r[0] in val_ids]
     val_acc = {}
-    for c in CS:
+    for c in ptc.TC_CS:
         m = ptc.fit_tc([items[i] for i in fi], y[fi], C=c, seed=SEED)
         labels, _ = ptc.predict_tc(m, [items[i] for i in vi])
         val_acc[c] = float(np.mean(np.array(labels) == y[vi]))
     c_best = max(val_acc, key=val_acc.get)
     tc = ptc.slim(ptc.fit_tc(items, y, C=c_best, seed=SEED))
-
-    si = _fit_si(articles)
+    tc_only = "--tc-only" in sys.argv  # retrain the technique model alone, keeping the shipped span model
+    si = joblib.load(ptc.MODEL_DIR / "si.joblib") if tc_only else _fit_si(articles)
 
     ptc.MODEL_DIR.mkdir(parents=True, exist_ok=True)
     joblib.dump(tc, ptc.MODEL_DIR / "tc.joblib", compress=3)
-    joblib.dump(si, ptc.MODEL_DIR / "si.joblib", compress=3)
+    if not tc_only:
+        joblib.dump(si, ptc.MODEL_DIR / "si.joblib", compress=3)
+    old_si = (
+        json.loads((ptc.MODEL_DIR / "provenance.json").read_text(encoding="utf-8"))["si"] if tc_only else {}
+    )
     prov = {
         "training_data": "Propaganda Techniques Corpus, SemEval-2020 Task 11 (aschern/semeval2020_task11 @ "
         "84c384d3813a): 371 train articles, train-task2-TC.labels (6,129 spans) and train-task1-SI.labels; "
         "research use only, the corpus itself is not shipped",
-        "command": ".venv/bin/python training/train_ptc.py",
+        "command": ".venv/bin/python training/train_ptc.py" + (" --tc-only" if tc_only else ""),
         "date": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         "seed": SEED,
         "tc": {
@@ -66,7 +70,7 @@ def main() -> None:
             "C": c_best,
             "validation_accuracy_by_C": val_acc,
         },
-        "si": _si_provenance(si),
+        "si": old_si or _si_provenance(si),
         "cross_validated_figures": "bench/results/propaganda_ptc.json",
         "files": {p.name: p.stat().st_size for p in sorted(ptc.MODEL_DIR.glob("*.joblib"))},
         "machine_cores": os.cpu_count(),

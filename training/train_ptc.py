@@ -45,15 +45,15 @@ def main() -> None:
     c_best = max(val_acc, key=val_acc.get)
     tc = ptc.slim(ptc.fit_tc(items, y, C=c_best, seed=SEED))
     tc_only = "--tc-only" in sys.argv  # retrain the technique model alone, keeping the shipped span model
-    si = joblib.load(ptc.MODEL_DIR / "si.joblib") if tc_only else _fit_si(articles)
 
     ptc.MODEL_DIR.mkdir(parents=True, exist_ok=True)
     joblib.dump(tc, ptc.MODEL_DIR / "tc.joblib", compress=3)
-    if not tc_only:
+    if tc_only:
+        si_prov = json.loads((ptc.MODEL_DIR / "provenance.json").read_text(encoding="utf-8"))["si"]
+    else:
+        si = _fit_si(articles)
         joblib.dump(si, ptc.MODEL_DIR / "si.joblib", compress=3)
-    old_si = (
-        json.loads((ptc.MODEL_DIR / "provenance.json").read_text(encoding="utf-8"))["si"] if tc_only else {}
-    )
+        si_prov = _si_provenance(si)
     prov = {
         "training_data": "Propaganda Techniques Corpus, SemEval-2020 Task 11 (aschern/semeval2020_task11 @ "
         "84c384d3813a): 371 train articles, train-task2-TC.labels (6,129 spans) and train-task1-SI.labels; "
@@ -70,7 +70,7 @@ def main() -> None:
             "C": c_best,
             "validation_accuracy_by_C": val_acc,
         },
-        "si": old_si or _si_provenance(si),
+        "si": si_prov,
         "cross_validated_figures": "bench/results/propaganda_ptc.json",
         "files": {p.name: p.stat().st_size for p in sorted(ptc.MODEL_DIR.glob("*.joblib"))},
         "machine_cores": os.cpu_count(),

@@ -26,6 +26,7 @@ def main() -> None:
     # ``--si-only``: retrain the span model alone, keeping the shipped technique model and its provenance;
     # ``--tc-only``: the reverse
     si_only = "--si-only" in sys.argv
+    tc_only = "--tc-only" in sys.argv
     articles = ptc.read_articles(DATA / "train-articles")
     if si_only:
         return _train_si_only(articles)
@@ -44,12 +45,17 @@ def main() -> None:
         val_acc[c] = float(np.mean(np.array(labels) == y[vi]))
     c_best = max(val_acc, key=val_acc.get)
     tc = ptc.slim(ptc.fit_tc(items, y, C=c_best, seed=SEED))
-    tc_only = "--tc-only" in sys.argv  # retrain the technique model alone, keeping the shipped span model
 
     ptc.MODEL_DIR.mkdir(parents=True, exist_ok=True)
     joblib.dump(tc, ptc.MODEL_DIR / "tc.joblib", compress=3)
     if tc_only:
-        si_prov = json.loads((ptc.MODEL_DIR / "provenance.json").read_text(encoding="utf-8"))["si"]
+        # the kept span model's own run, as --si-only records it (else the full run that trained it)
+        old = json.loads((ptc.MODEL_DIR / "provenance.json").read_text(encoding="utf-8"))
+        si_prov = {
+            **old["si"],
+            "command": old["si"].get("command", old["command"]),
+            "date": old["si"].get("date", old["date"]),
+        }
     else:
         si = _fit_si(articles)
         joblib.dump(si, ptc.MODEL_DIR / "si.joblib", compress=3)

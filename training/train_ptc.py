@@ -50,7 +50,7 @@ def main() -> None:
     joblib.dump(tc, ptc.MODEL_DIR / "tc.joblib", compress=3)
     if tc_only:
         # the kept span model's own run, as --si-only records it (else the full run that trained it)
-        old = json.loads((ptc.MODEL_DIR / "provenance.json").read_text(encoding="utf-8"))
+        old = _read_provenance()
         si_prov = {
             **old["si"],
             "command": old["si"].get("command", old["command"]),
@@ -78,7 +78,7 @@ def main() -> None:
         },
         "si": si_prov,
         "cross_validated_figures": "bench/results/propaganda_ptc.json",
-        "files": {p.name: p.stat().st_size for p in sorted(ptc.MODEL_DIR.glob("*.joblib"))},
+        "files": _model_files(),
         "machine_cores": os.cpu_count(),
     }
     _write_provenance(prov)
@@ -104,6 +104,15 @@ def _si_provenance(si: dict) -> dict:
     }
 
 
+def _read_provenance() -> dict:
+    """The shipped models' provenance, whose kept part a one-model run carries over."""
+    return json.loads((ptc.MODEL_DIR / "provenance.json").read_text(encoding="utf-8"))
+
+
+def _model_files() -> dict[str, int]:
+    return {p.name: p.stat().st_size for p in sorted(ptc.MODEL_DIR.glob("*.joblib"))}
+
+
 def _write_provenance(prov: dict) -> None:
     (ptc.MODEL_DIR / "provenance.json").write_text(json.dumps(prov, indent=2) + "\n", encoding="utf-8")
     print(json.dumps(prov, indent=2))
@@ -112,11 +121,11 @@ def _write_provenance(prov: dict) -> None:
 def _train_si_only(articles: dict[str, str]) -> None:
     si = _fit_si(articles)
     joblib.dump(si, ptc.MODEL_DIR / "si.joblib", compress=3)
-    prov = json.loads((ptc.MODEL_DIR / "provenance.json").read_text(encoding="utf-8"))
+    prov = _read_provenance()
     prov["si"] = _si_provenance(si)
     prov["si"]["command"] = ".venv/bin/python training/train_ptc.py --si-only"
     prov["si"]["date"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-    prov["files"] = {p.name: p.stat().st_size for p in sorted(ptc.MODEL_DIR.glob("*.joblib"))}
+    prov["files"] = _model_files()
     _write_provenance(prov)
 
 
